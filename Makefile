@@ -50,6 +50,7 @@ engine:
 	bash lab/ensure-docker.sh
 
 lab: venv engine
+	bash lab/ensure-command.sh debootstrap debootstrap
 	$(VENV)/bin/python lab/build_images.py
 
 clean-lab:

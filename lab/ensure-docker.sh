@@ -10,16 +10,7 @@ if docker info >/dev/null 2>&1; then
     exit 0
 fi
 
-if ! command -v dockerd >/dev/null 2>&1; then
-    if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-        echo "ensure-docker: no Docker engine answers and dockerd is not installed;" >&2
-        echo "  install Docker (or run as root on Debian, where this script installs docker.io)." >&2
-        exit 1
-    fi
-    echo "ensure-docker: installing Debian's docker.io" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
-fi
+bash "$(dirname "$0")/ensure-command.sh" dockerd docker.io
 
 if ! pgrep -x dockerd >/dev/null 2>&1; then
     echo "ensure-docker: starting dockerd (log: $log)" >&2
