@@ -1,0 +1,521 @@
+# -*- coding: utf-8 -*-
+# Copyright: hostnet.networkd contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The [Match] section of a .network file: which links it selects, and whether its conditions hold.
+
+This mirrors section 4 of the semantics notes: networkd's parsers
+(config_parse_match_strv(), config_parse_match_ifnames(), config_parse_hw_addrs(),
+config_parse_match_property(), config_parse_net_condition()) and its tests
+(net_match_config() in src/shared/net-condition.c, condition_test() in
+src/shared/condition.c).
+
+Match keys select links and are tested per link (``matches``); conditions
+(Host=, Virtualization=, ...) are tested once per file against the host
+(``conditions``), as networkd does when it loads the file.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import operator
+import re
+import string
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Optional, Tuple
+
+from .facts import HostFacts
+from .links import normalize_mac
+
+# [Match] keys newer than networkd itself (man page "version-info", section 4.1). Before
+# these versions networkd logs "Unknown key" and ignores the assignment.
+KERNEL_VERSION_MATCH = 237      # KernelVersion= (NEWS 237)
+PROPERTY_MATCH = 243            # Property= (NEWS 243)
+WIRELESS_MATCH = 244            # WLANInterfaceType=, SSID=, BSSID= (NEWS 244)
+PERMANENT_MAC_MATCH = 245       # PermanentMACAddress= (NEWS 245)
+NAME_MATCHES_ALTNAMES = 245     # Name= also tests alternative names (PR #14350, NEWS 245)
+FIRMWARE_MATCH = 249            # Firmware= (NEWS 249)
+KIND_MATCH = 251                # Kind= (NEWS 251)
+CREDENTIAL_MATCH = 252          # Credential= (NEWS 252)
+
+KEY_INTRODUCED = {
+    "KernelVersion": KERNEL_VERSION_MATCH,
+    "Property": PROPERTY_MATCH,
+    "WLANInterfaceType": WIRELESS_MATCH,
+    "SSID": WIRELESS_MATCH,
+    "BSSID": WIRELESS_MATCH,
+    "PermanentMACAddress": PERMANENT_MAC_MATCH,
+    "Firmware": FIRMWARE_MATCH,
+    "Kind": KIND_MATCH,
+    "Credential": CREDENTIAL_MATCH,
+}
+
+# List keys, in the order describe() shows them: key -> (parser, Link attribute tested).
+# The library does not know a link's wireless state, so the wireless keys test a missing value.
+LIST_KEYS = {
+    "Name": ("ifnames", "name"),
+    "MACAddress": ("addresses", "mac"),
+    "PermanentMACAddress": ("addresses", "permanent_mac"),
+    "Path": ("strv", "path"),
+    "Driver": ("strv", "driver"),
+    "Type": ("strv", "type"),
+    "Kind": ("strv", "kind"),
+    "Property": ("property", "properties"),
+    "WLANInterfaceType": ("strv", None),
+    "SSID": ("strv", None),
+    "BSSID": ("addresses", None),
+}
+
+WHITESPACE = " \t\n\r"      # systemd's WHITESPACE, what extract_first_word() splits on
+ALTIFNAMSIZ = 128
+DIGITS = "0123456789"
+BOOLEANS = {"1": True, "yes": True, "y": True, "true": True, "t": True, "on": True,
+            "0": False, "no": False, "n": False, "false": False, "f": False, "off": False}
+
+
+@dataclass(frozen=True)
+class ConditionVerdict:
+    """Whether a file's conditions hold on the host.
+
+    ``holds`` is True when every condition holds (or there is none), False when
+    one is false, None when one cannot be evaluated here; ``reason`` says which.
+    """
+
+    holds: Optional[bool]
+    reason: str
+
+
+class InvalidCondition(Exception):
+    """A condition systemd cannot parse: condition_test() fails, which counts as false."""
+
+
+def split_words(text, unquote):
+    """extract_first_word() as [Match] uses it: words separated by whitespace.
+
+    With ``unquote``, '...' and "..." group text and lose their quotes. Returns
+    (words, complete); ``complete`` is False when a quote is left open, and the
+    unfinished word is then dropped, since systemd keeps the words before the error.
+    """
+    words = []
+    word = None
+    quote = None
+    for char in text:
+        if quote is not None:
+            if char == quote:
+                quote = None
+            else:
+                word += char
+        elif unquote and char in "'\"":
+            quote = char
+            word = word or ""
+        elif char in WHITESPACE:
+            if word is not None:
+                words.append(word)
+            word = None
+        else:
+            word = (word or "") + char
+    if quote is not None:
+        return words, False
+    if word is not None:
+        words.append(word)
+    return words, True
+
+
+def ifname_valid(word):
+    """ifname_valid_full(word, IFNAME_VALID_ALTERNATIVE): what Name= accepts (glob characters included)."""
+    if not word or len(word.encode("utf-8")) >= ALTIFNAMSIZ:
+        return False
+    if word in (".", "..", "all", "default") or all(char in DIGITS for char in word):
+        return False
+    return all(32 < ord(char) < 127 and char not in ":/%" for char in word)
+
+
+# -- testing match keys ----------------------------------------------------------------------
+
+def globs_match(patterns, value):
+    """net_condition_test_strv(): ``!``-prefixed patterns exclude, the others must match one.
+
+    An empty list matches; a missing value (None) matches no pattern.
+    """
+    has_positive = matched = False
+    for pattern in patterns:
+        negative = pattern.startswith("!")
+        hit = value is not None and fnmatch.fnmatchcase(value, pattern[1:] if negative else pattern)
+        if negative and hit:
+            return False
+        has_positive = has_positive or not negative
+        matched = matched or hit
+    return matched if has_positive else True
+
+
+def properties_match(entries, properties):
+    """net_condition_test_property(): every ``KEY=glob`` entry must match, every ``!KEY=glob`` must not."""
+    for entry in entries:
+        negative = entry.startswith("!")
+        key, glob = (entry[1:] if negative else entry).split("=", 1)
+        value = properties.get(key)
+        hit = value is not None and fnmatch.fnmatchcase(value, glob)
+        if hit == negative:
+            return False
+    return True
+
+
+# -- testing conditions ----------------------------------------------------------------------
+
+def compare_versions(a, b):
+    """systemd's strverscmp_improved() (src/fundamental/string-util-fundamental.c): -1, 0 or 1.
+
+    Numeric and alphabetic segments compare in turn; '~' marks an older
+    pre-release, '-' and '^' and '.' separate segments; other characters are dropped.
+    """
+    i = j = 0
+    while True:
+        i, j = _skip_invalid(a, i), _skip_invalid(b, j)
+        if _at(a, i) == "~" or _at(b, j) == "~":
+            result = _cmp(_at(a, i) != "~", _at(b, j) != "~")
+            if result:
+                return result
+            i, j = i + 1, j + 1
+        if i >= len(a) or j >= len(b):
+            return _cmp(_at(a, i), _at(b, j))
+        for separator in "-^.":
+            if _at(a, i) == separator or _at(b, j) == separator:
+                result = _cmp(_at(a, i) != separator, _at(b, j) != separator)
+                if result:
+                    return result
+                i, j = i + 1, j + 1
+        if _at(a, i) in DIGITS or _at(b, j) in DIGITS:
+            end_a, end_b = _run_end(a, i, DIGITS), _run_end(b, j, DIGITS)
+            result = _cmp(end_a != i, end_b != j)   # a number is newer than no number
+            i, j = _run_end(a, i, "0"), _run_end(b, j, "0")   # leading zeros do not count
+            result = result or _cmp(end_a - i, end_b - j) or _cmp(a[i:end_a], b[j:end_b])
+        else:
+            end_a, end_b = _run_end(a, i, string.ascii_letters), _run_end(b, j, string.ascii_letters)
+            common = min(end_a - i, end_b - j)
+            result = _cmp(a[i:i + common], b[j:j + common]) or _cmp(end_a - i, end_b - j)
+        if result:
+            return result
+        i, j = end_a, end_b
+
+
+def _cmp(x, y):
+    return (x > y) - (x < y)
+
+
+def _at(text, index):
+    """The character at ``index``; NUL past the end, like a C string."""
+    return text[index] if index < len(text) else "\0"
+
+
+def _run_end(text, start, chars):
+    end = start
+    while end < len(text) and text[end] in chars:
+        end += 1
+    return end
+
+
+def _skip_invalid(text, index):
+    while index < len(text) and not (text[index] in string.ascii_letters or text[index] in DIGITS + "~-^."):
+        index += 1
+    return index
+
+
+# parse_compare_operator(): longer operators first, since "<" is a prefix of "<=".
+VERSION_OPERATORS = (("<=", operator.le), (">=", operator.ge), ("<", operator.lt), (">", operator.gt),
+                     ("!=", operator.ne), ("=", operator.eq))
+
+
+def kernel_version_holds(parameter, release):
+    """condition_test_kernel_version(): every space-separated expression must hold.
+
+    An expression is an operator followed by a version, compared with
+    compare_versions(), or else a glob. The first expression may have blanks
+    between operator and version.
+    """
+    words, complete = split_words(parameter, unquote=True)
+    if not complete:
+        raise InvalidCondition("unbalanced quotes")
+    position = 0
+    while position < len(words):
+        compare, version = _split_operator(words[position])
+        position += 1
+        if compare is None:
+            if not fnmatch.fnmatchcase(release, version):
+                return False
+            continue
+        if not version and position == 1 and position < len(words):
+            version = words[position]
+            position += 1
+        if not version:
+            raise InvalidCondition("unexpected end of expression")
+        if not compare(compare_versions(release, version), 0):
+            return False
+    return True
+
+
+def _split_operator(word):
+    """(comparison, version) for ``>=5.4``; (None, word) when the word has no operator."""
+    for prefix, comparison in VERSION_OPERATORS:
+        if word.startswith(prefix):
+            return comparison, word[len(prefix):].lstrip(WHITESPACE)
+    return None, word
+
+
+def _machine_id(parameter):
+    """sd_id128_from_string(): a 32-digit or UUID-formatted ID, lower-cased without dashes; else None."""
+    if re.match(r"^[0-9a-fA-F]{32}$", parameter) or re.match(
+            r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", parameter):
+        return parameter.replace("-", "").lower()
+    return None
+
+
+# Each test returns (result, what the host has) with result None when the needed fact is unknown.
+
+def _test_host(parameter, facts):
+    """A machine ID is compared with the host's; anything else is a case-insensitive glob on the hostname."""
+    machine_id = _machine_id(parameter)
+    if machine_id is not None:
+        if facts.machine_id is None:
+            return None, "the machine ID is unknown"
+        return machine_id == facts.machine_id.lower(), "machine ID is %s" % facts.machine_id
+    if facts.hostname is None:
+        return None, "the hostname is unknown"
+    return fnmatch.fnmatchcase(facts.hostname.lower(), parameter.lower()), "hostname is %s" % facts.hostname
+
+
+def _test_virtualization(parameter, facts):
+    """A boolean (any virtualization at all), "vm", "container", or one technology's name."""
+    if parameter == "private-users":
+        return None, "whether systemd-networkd runs in a user namespace is unknown"
+    virtualization = facts.virtualization
+    if virtualization is None:
+        return None, "the virtualization is unknown"
+    detail = "virtualization is %s" % virtualization
+    boolean = BOOLEANS.get(parameter.lower())
+    if boolean is not None:
+        return boolean == (virtualization != "none"), detail
+    if virtualization == "none":
+        return False, detail
+    if parameter in ("vm", "container"):
+        if facts.container is None:
+            return None, "whether %s is a container is unknown" % virtualization
+        return facts.container == (parameter == "container"), detail
+    return parameter == virtualization, detail
+
+
+def _test_kernel_command_line(parameter, facts):
+    """With '=' the parameter must equal a word; without, a word must equal it or start with "parameter="."""
+    if facts.kernel_command_line is None:
+        return None, "the kernel command line is unknown"
+    words, _complete = split_words(facts.kernel_command_line, unquote=True)
+    if "=" in parameter:
+        found = parameter in words
+    else:
+        found = any(word == parameter or word.startswith(parameter + "=") for word in words)
+    return found, "kernel command line is '%s'" % facts.kernel_command_line
+
+
+def _test_kernel_version(parameter, facts):
+    if facts.kernel_release is None:
+        return None, "the kernel release is unknown"
+    return kernel_version_holds(parameter, facts.kernel_release), "kernel release is %s" % facts.kernel_release
+
+
+def _test_architecture(parameter, facts):
+    """"native" is the architecture systemd was built for, which is taken to be the host's."""
+    if parameter == "native":
+        return True, "architecture is native"
+    if facts.architecture is None:
+        return None, "the architecture is unknown"
+    return parameter == facts.architecture, "architecture is %s" % facts.architecture
+
+
+def _test_credential(parameter, facts):
+    if facts.credentials is None:
+        return None, "the credentials passed to systemd-networkd are unknown"
+    return parameter in facts.credentials, "credentials are %s" % (", ".join(sorted(facts.credentials)) or "none")
+
+
+def _test_firmware(parameter, facts):
+    """facts.firmware knows "uefi" and "device-tree"; device-tree-compatible(...) and smbios-field(...) are unknown."""
+    if facts.firmware is None:
+        return None, "the firmware is unknown"
+    if "(" in parameter and parameter not in facts.firmware:
+        return None, "firmware property %s is unknown" % parameter
+    return parameter in facts.firmware, "firmware is %s" % (", ".join(sorted(facts.firmware)) or "neither uefi nor device-tree")
+
+
+CONDITION_TESTS: Dict[str, Callable[[str, HostFacts], Tuple[Optional[bool], str]]] = {
+    "Host": _test_host,
+    "Virtualization": _test_virtualization,
+    "KernelCommandLine": _test_kernel_command_line,
+    "KernelVersion": _test_kernel_version,
+    "Credential": _test_credential,
+    "Architecture": _test_architecture,
+    "Firmware": _test_firmware,
+}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One condition key of [Match]; ``parameter`` is the value without its negating ``!``."""
+
+    key: str
+    parameter: str
+    negate: bool
+    location: str
+
+    def __str__(self):
+        return "%s=%s%s" % (self.key, "!" if self.negate else "", self.parameter)
+
+    def verdict(self, facts):
+        """(holds, reason); the reason is empty when the condition holds."""
+        try:
+            result, detail = CONDITION_TESTS[self.key](self.parameter, facts)
+        except InvalidCondition as error:
+            return False, "%s (%s) is false: systemd cannot parse it (%s)" % (self, self.location, error)
+        if result is None:
+            return None, "%s (%s) cannot be evaluated: %s" % (self, self.location, detail)
+        if result == self.negate:
+            return False, "%s (%s) is false: %s" % (self, self.location, detail)
+        return True, ""
+
+
+# -- the section -----------------------------------------------------------------------------
+
+class MatchSection:
+    """The [Match] keys and conditions of one .network file, after all its assignments."""
+
+    def __init__(self, systemd_version):
+        self.systemd_version = systemd_version
+        self.warnings: List[str] = []
+        self._lists: Dict[str, List[str]] = {key: [] for key in LIST_KEYS}
+        self._conditions: Dict[str, Condition] = {}
+
+    @classmethod
+    def from_assignments(cls, assignments, systemd_version):
+        """The section built from every assignment of a file (main file, then drop-ins); only [Match] counts."""
+        section = cls(systemd_version)
+        for assignment in assignments:
+            if assignment.section == "Match":
+                section._apply(assignment)
+        return section
+
+    @property
+    def is_empty(self):
+        """No match key and no condition left: networkd rejects such a file from 245 (section 4.4)."""
+        return not any(self._lists.values()) and not self._conditions
+
+    def matches(self, link):
+        """net_match_config(): every list key passes for ``link`` (conditions are not tested here)."""
+        return all(self._key_matches(key, patterns, link) for key, patterns in self._lists.items())
+
+    def conditions(self, facts):
+        """The conditions against ``facts``: one false condition decides, before any unknown one."""
+        facts = facts if facts is not None else HostFacts()
+        verdicts = [condition.verdict(facts) for condition in self._conditions.values()]
+        false = [reason for holds, reason in verdicts if holds is False]
+        if false:
+            return ConditionVerdict(False, false[0])
+        unknown = [reason for holds, reason in verdicts if holds is None]
+        if unknown:
+            return ConditionVerdict(None, "; ".join(unknown))
+        return ConditionVerdict(True, "all conditions hold" if verdicts else "no conditions")
+
+    def describe(self):
+        """A short summary for reports, e.g. ``Name=eth0 uplink*, Kind=!veth, Host=lab``."""
+        parts = ["%s=%s" % (key, " ".join(patterns)) for key, patterns in self._lists.items() if patterns]
+        parts.extend(str(condition) for condition in self._conditions.values())
+        return ", ".join(parts) or "(empty)"
+
+    # -- parsing ---------------------------------------------------------------------------
+
+    def _warn(self, assignment, message):
+        self.warnings.append("%s: %s" % (assignment.location, message))
+
+    def _apply(self, assignment):
+        key = assignment.key
+        if key.startswith("X-"):
+            return
+        known = key in LIST_KEYS or key in CONDITION_TESTS
+        if not known or self.systemd_version < KEY_INTRODUCED.get(key, 0):
+            self._warn(assignment, "Unknown key '%s' in section [Match], ignoring." % key)
+        elif key in CONDITION_TESTS:
+            self._set_condition(assignment)
+        elif not assignment.value:
+            self._lists[key] = []
+        else:
+            parse = {"ifnames": self._parse_ifnames, "addresses": self._parse_addresses,
+                     "strv": self._parse_strv, "property": self._parse_property}[LIST_KEYS[key][0]]
+            parse(assignment, self._lists[key])
+
+    def _set_condition(self, assignment):
+        """config_parse_net_condition(): a new assignment replaces the previous one, an empty one clears it."""
+        self._conditions.pop(assignment.key, None)
+        value = assignment.value
+        if value:
+            negate = value.startswith("!")
+            self._conditions[assignment.key] = Condition(
+                assignment.key, value[1:] if negate else value, negate, assignment.location)
+
+    def _words(self, assignment, unquote):
+        """The words of a list assignment and whether a leading ``!`` negates them all."""
+        value = assignment.value
+        negate = value.startswith("!")
+        words, complete = split_words(value[1:] if negate else value, unquote)
+        if not complete:
+            self._warn(assignment, "Invalid syntax, ignoring: %s" % value)
+        return words, negate
+
+    def _parse_strv(self, assignment, patterns):
+        words, negate = self._words(assignment, unquote=True)
+        patterns.extend("!" + word if negate else word for word in words)
+
+    def _parse_ifnames(self, assignment, patterns):
+        words, negate = self._words(assignment, unquote=False)
+        for word in words:
+            if ifname_valid(word):
+                patterns.append("!" + word if negate else word)
+            else:
+                self._warn(assignment, "Interface name is not valid or too long, ignoring assignment: %s" % word)
+
+    def _parse_property(self, assignment, entries):
+        words, negate = self._words(assignment, unquote=True)
+        for word in words:
+            key, equals, _glob = word.partition("=")
+            if key and equals:
+                entries.append("!" + word if negate else word)
+            else:
+                self._warn(assignment, "Invalid property or value, ignoring assignment: %s" % word)
+
+    def _parse_addresses(self, assignment, addresses):
+        """config_parse_hw_addrs(): a set of addresses; no globs and no negation."""
+        words, _complete = split_words(assignment.value, unquote=False)
+        for word in words:
+            address = normalize_mac(word)
+            if address is None:
+                self._warn(assignment, "Invalid hardware address, ignoring: %s" % word)
+            elif address not in addresses:
+                addresses.append(address)
+
+    # -- matching --------------------------------------------------------------------------
+
+    def _key_matches(self, key, patterns, link):
+        parser, attribute = LIST_KEYS[key]
+        if parser == "ifnames":
+            return self._name_matches(patterns, link)
+        if parser == "property":
+            return properties_match(patterns, link.properties)
+        value = getattr(link, attribute) if attribute else None
+        if parser == "addresses":
+            return not patterns or normalize_mac(value) in patterns
+        return globs_match(patterns, value)
+
+    def _name_matches(self, patterns, link):
+        """net_condition_test_ifname(): the name or (from 245) any single altname passes the test.
+
+        So ``Name=!eth0`` still matches eth0 when eth0 has an altname.
+        """
+        names = [link.name]
+        if self.systemd_version >= NAME_MATCHES_ALTNAMES:
+            names.extend(link.altnames)
+        return any(globs_match(patterns, name) for name in names)
