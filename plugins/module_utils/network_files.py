@@ -1,0 +1,191 @@
+# -*- coding: utf-8 -*-
+# Copyright: hostnet.networkd contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Which .network files networkd loads, and which one governs each link.
+
+This mirrors network_load() and link_get_network() (section 3 of the semantics
+notes): directories in priority order, same-name override, masking, drop-ins,
+strcmp order, files dropped for parse errors, empty [Match] or false
+conditions, and "the first matching file wins".
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+from .match import ConditionVerdict, MatchSection
+from .unit_file import UnitFile, parse_boolean, parse_unit_file
+from .versions import (
+    EMPTY_MATCH_REJECTED,
+    EMPTY_MATCH_WARNS,
+    NETWORK_DROPINS,
+    network_dirs,
+)
+
+
+@dataclass
+class NetworkFile:
+    """One .network file as networkd sees it, with its drop-ins.
+
+    ``usable`` is False when networkd skips the file: masked, overridden by a
+    same-name file of higher priority, unparsable, an empty [Match] (245+), or
+    conditions that are false. Files whose conditions cannot be evaluated here
+    stay usable and carry ``conditions.holds is None``.
+    """
+
+    path: str
+    masked: bool = False
+    overridden_by: Optional[str] = None
+    dropins: List[str] = field(default_factory=list)
+    units: List[UnitFile] = field(default_factory=list)
+    match: Optional[MatchSection] = None
+    conditions: Optional[ConditionVerdict] = None
+    error: Optional[str] = None
+    warnings: List[str] = field(default_factory=list)
+
+    @property
+    def name(self):
+        return posixpath.basename(self.path)
+
+    @property
+    def usable(self):
+        return (not self.masked and self.overridden_by is None and self.error is None
+                and self.conditions is not None and self.conditions.holds is not False)
+
+    @property
+    def assignments(self):
+        """Every assignment of the main file, then of each drop-in, in the order networkd parses them."""
+        return [assignment for unit in self.units for assignment in unit.assignments]
+
+    def last_value(self, section, key):
+        """The last assignment of ``key`` in ``section``, or None (for scalar settings)."""
+        found = [a for a in self.assignments if a.section == section and a.key == key]
+        return found[-1] if found else None
+
+    @property
+    def unmanaged(self):
+        """The effective [Link] Unmanaged= (last valid boolean wins), with its assignment."""
+        result = None
+        for assignment in self.assignments:
+            if assignment.section == "Link" and assignment.key == "Unmanaged":
+                if parse_boolean(assignment.value) is not None:
+                    result = assignment
+        return result if result is not None and parse_boolean(result.value) else None
+
+
+@dataclass
+class NetworkConfiguration:
+    """Every .network file considered on a host, in the order networkd loads them."""
+
+    files: List[NetworkFile]
+    systemd_version: int
+
+    @property
+    def loaded(self):
+        """The files networkd would load, in match order."""
+        return [network for network in self.files if network.usable]
+
+    def governing_file(self, link):
+        """The first loaded file whose [Match] matches ``link``, or None (section 3.3)."""
+        for network in self.loaded:
+            if network.match.matches(link):
+                return network
+        return None
+
+    def find(self, path):
+        for network in self.files:
+            if network.path == path:
+                return network
+        return None
+
+
+def _is_hidden(name):
+    # conf-files.c skips hidden and backup names. Backup suffixes (~, .dpkg-old,
+    # .rpmsave, and .ignore from 259) never end in ".network" or ".conf", so only
+    # the leading dot can hide a file that has the suffix networkd wants.
+    return name.startswith(".")
+
+
+def list_config_files(fs, directories, suffix):
+    """conf_files_list_strv(): {name: path} of the winning file per name, plus the overridden ones.
+
+    Returns (winners sorted by name with strcmp, [(overridden path, winner path)]).
+    """
+    winners = {}
+    overridden = []
+    for directory in directories:
+        for name in fs.list_dir(directory):
+            if not name.endswith(suffix) or _is_hidden(name):
+                continue
+            path = posixpath.join(directory, name)
+            if name in winners:
+                overridden.append((path, winners[name]))
+            else:
+                winners[name] = path
+    # Sorted by file name only, across directories; str order equals strcmp on UTF-8.
+    return [winners[name] for name in sorted(winners)], overridden
+
+
+def dropin_paths(fs, main_path, version):
+    """The drop-ins of ``main_path`` from every search directory, sorted by name (section 3.4)."""
+    if version < NETWORK_DROPINS:
+        return []
+    directories = [posixpath.join(d, posixpath.basename(main_path) + ".d") for d in network_dirs(version)]
+    paths, _overridden = list_config_files(fs, directories, ".conf")
+    return paths
+
+
+def load_network_file(fs, path, version, facts):
+    """Read, parse and verify one winning .network file as network_load_one() does."""
+    network = NetworkFile(path=path)
+    if not fs.is_file(path):
+        network.error = "%s: not a regular file or a dangling symlink, skipped" % path
+        return network
+    if fs.is_masked(path):
+        network.masked = True
+        return network
+    network.dropins = dropin_paths(fs, path, version)
+    for unit_path in [path] + network.dropins:
+        if fs.is_masked(unit_path):
+            continue  # an empty or /dev/null drop-in parses to nothing
+        try:
+            raw = fs.read_bytes(unit_path)
+        except OSError as error:
+            network.error = "%s: cannot be read: %s" % (unit_path, error.strerror or error)
+            return network
+        unit = parse_unit_file(raw, unit_path, version)
+        if unit.error:
+            network.error = unit.error
+            return network
+        network.units.append(unit)
+        network.warnings.extend(unit.warnings)
+    network.match = MatchSection.from_assignments(network.assignments, version)
+    network.warnings.extend(network.match.warnings)
+    if network.match.is_empty:
+        message = ("%s: No valid settings found in the [Match] section, ignoring file. "
+                   "To match all interfaces, add Name=* in the [Match] section." % path)
+        if version >= EMPTY_MATCH_REJECTED:
+            network.error = message
+            return network
+        if version >= EMPTY_MATCH_WARNS:
+            network.warnings.append("%s: empty [Match] section matches every link" % path)
+    network.conditions = network.match.conditions(facts)
+    return network
+
+
+def load_network_configuration(fs, version, facts, extra_paths=()):
+    """Every .network file in the search path, in networkd's load order.
+
+    ``extra_paths`` are files outside the search path to consider as well (a
+    templated file before it is installed); they sort by name with the rest.
+    """
+    paths, overridden = list_config_files(fs, network_dirs(version), ".network")
+    for path in extra_paths:
+        if path not in paths:
+            paths.append(path)
+    paths.sort(key=posixpath.basename)
+    files = [load_network_file(fs, path, version, facts) for path in paths]
+    files.extend(NetworkFile(path=path, overridden_by=winner) for path, winner in overridden)
+    return NetworkConfiguration(files=files, systemd_version=version)
