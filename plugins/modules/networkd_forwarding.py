@@ -1,0 +1,649 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: hostnet.networkd contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: networkd_forwarding
+short_description: Audit and fix IP forwarding as systemd-networkd will set it, per link
+version_added: 0.1.0
+description:
+  - Answers, for every covered link, which C(.network) file governs it, what
+    systemd-networkd will write to C(net.ipv4.conf.<link>.forwarding) and
+    C(net.ipv6.conf.<link>.forwarding) on the next C(networkctl reconfigure) or
+    reload, on a networkd restart and after a reboot (with sysctl.d), what the
+    value is now, and which file and line will reset it.
+  - Reads networkd's configuration exactly as the host's systemd does, with the
+    search directories of its version, same-name overrides, masking, drop-ins,
+    C([Match]) rules and conditions, networkd.conf and its drop-ins, and
+    sysctl.d.
+  - With O(state=enabled) or O(state=disabled) it writes the forwarding keys
+    right for the host's systemd (C(IPForward=) before 256,
+    C(IPv4Forwarding=)/C(IPv6Forwarding=) from 256) and removes conflicting
+    forwarding keys from the governing file and its drop-ins, so no later
+    drop-in can undo the fix.
+  - Files under C(/etc/systemd/network) are edited in place; files elsewhere
+    (netplan's C(/run/systemd/network), packages' C(/usr/lib/systemd/network))
+    get a drop-in under C(/etc/systemd/network/<name>.network.d/), which survives
+    regeneration and upgrades. Writes are atomic and keep owner, group, mode
+    and SELinux context.
+  - The module never reloads networkd. Apply a change with
+    C(networkctl reload) (or C(networkctl reconfigure <link>)); a change of
+    networkd.conf (O(scope=global)) needs a networkd restart.
+author:
+  - hostnet.networkd contributors
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+options:
+  state:
+    description:
+      - V(audit) reports and never changes anything.
+      - V(enabled) makes networkd keep forwarding on for the covered links;
+        V(disabled) makes it keep forwarding off.
+    type: str
+    choices: [audit, enabled, disabled]
+    default: audit
+  family:
+    description: The address families to audit or fix.
+    type: str
+    choices: [ipv4, ipv6, both]
+    default: ipv4
+  interfaces:
+    description:
+      - Names or shell globs of the links to cover, matched against link names
+        and alternative names.
+      - Defaults to every link but C(lo) in audit mode. With O(state=enabled) or
+        O(state=disabled), O(interfaces) or O(paths) is required.
+      - A name or glob that matches no link is an error.
+    type: list
+    elements: str
+  paths:
+    description:
+      - C(.network) files (or globs) to cover directly, as seen inside O(root),
+        for example files an earlier task templated, or the files of an offline
+        image that has no links to match.
+      - Each must lie in a networkd configuration directory.
+    type: list
+    elements: path
+  scope:
+    description:
+      - V(link) fixes the C(.network) files that govern the covered links.
+      - V(global) writes a networkd.conf.d drop-in with the global
+        C(IPv4Forwarding=)/C(IPv6Forwarding=) (systemd 256 and later only; on
+        older systemd a warning is returned and nothing is written).
+      - V(both) does both.
+    type: str
+    choices: [link, global, both]
+    default: link
+  method:
+    description:
+      - V(auto) edits files under C(/etc/systemd/network) in place and writes a
+        drop-in under C(/etc) for files anywhere else.
+      - V(inline) always edits the governing file; V(dropin) always writes a
+        drop-in under C(/etc/systemd/network).
+    type: str
+    choices: [auto, inline, dropin]
+    default: auto
+  syntax:
+    description:
+      - Which keys to write. V(auto) picks from the systemd version.
+      - V(legacy) writes C(IPForward=), which systemd 256 and later ignore.
+      - V(modern) writes C(IPv4Forwarding=)/C(IPv6Forwarding=), which systemd
+        before 256 ignores.
+    type: str
+    choices: [auto, legacy, modern]
+    default: auto
+  systemd_version:
+    description:
+      - The systemd version to model. Detected with C(networkctl --version)
+        on a live host, or from the installed C(libsystemd-shared) below
+        O(root).
+    type: int
+  root:
+    description:
+      - The filesystem root to read and fix, for a mounted image or a chroot.
+      - With a root other than C(/) there is no live state; pass O(links) to
+        describe the links to predict for.
+    type: path
+    default: /
+  links:
+    description:
+      - Link descriptions used instead of live discovery.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Interface name.
+        type: str
+        required: true
+      altnames:
+        description: Alternative names.
+        type: list
+        elements: str
+      type:
+        description: networkctl's type (C(ether), C(loopback), C(bridge), C(wlan)...).
+        type: str
+      kind:
+        description: Netdev kind (C(veth), C(bridge)...); omitted for a physical NIC.
+        type: str
+      driver:
+        description: Kernel driver.
+        type: str
+      mac:
+        description: Current hardware address.
+        type: str
+      permanent_mac:
+        description: Permanent hardware address.
+        type: str
+      path:
+        description: udev's C(ID_PATH).
+        type: str
+      ifindex:
+        description: Interface index; links are configured in this order.
+        type: int
+  dropin_name:
+    description: File name of the drop-ins this module writes.
+    type: str
+    default: 50-hostnet-forwarding.conf
+  backup:
+    description: Keep a timestamped copy of every file before changing it.
+    type: bool
+    default: false
+  fail_on_risk:
+    description:
+      - Fail the task when a covered link is at risk, that is when an event
+        (reconfigure, reload, restart, reboot, C(sysctl --system)) will set its
+        forwarding away from the wanted value (1 unless O(state=disabled)).
+    type: bool
+    default: false
+notes:
+  - The predictions follow the version-by-version behaviour of networkd
+    documented in the collection's user guide. On systemd 228 to 255 networkd
+    never writes a per-link forwarding value; C(IPForward=yes) only turns
+    global forwarding on once.
+seealso:
+  - name: systemd.network(5)
+    description: The .network file format.
+    link: https://www.freedesktop.org/software/systemd/man/latest/systemd.network.html
+  - name: networkd.conf(5)
+    description: The global networkd settings.
+    link: https://www.freedesktop.org/software/systemd/man/latest/networkd.conf.html
+"""
+
+EXAMPLES = r"""
+- name: Audit forwarding on every link
+  hostnet.networkd.networkd_forwarding:
+  register: forwarding
+
+- name: Fail when an event will take the uplink's forwarding down
+  hostnet.networkd.networkd_forwarding:
+    interfaces: [uplink0]
+    family: both
+    fail_on_risk: true
+
+- name: Keep IPv4 forwarding on for the uplinks, whatever systemd the host runs
+  hostnet.networkd.networkd_forwarding:
+    state: enabled
+    interfaces: ["eth*", "uplink0"]
+  register: fix
+
+- name: Apply the change to the links it touched
+  ansible.builtin.command: networkctl reconfigure {{ fix.links | map(attribute='name') | join(' ') }}
+  when: fix is changed
+
+- name: Fix a netplan-generated file through a drop-in, and the global setting (systemd 256+)
+  hostnet.networkd.networkd_forwarding:
+    state: enabled
+    interfaces: [eth0]
+    scope: both
+
+- name: Audit an offline image for a given set of links
+  hostnet.networkd.networkd_forwarding:
+    root: /mnt/image
+    systemd_version: 257
+    links:
+      - name: eth0
+        type: ether
+        mac: "52:54:00:12:34:56"
+"""
+
+RETURN = r"""
+systemd_version:
+  description: The systemd version the predictions are for.
+  returned: always
+  type: int
+  sample: 257
+syntax:
+  description: The keys the module writes for this version (V(legacy) is C(IPForward=), V(modern) is C(IPv4Forwarding=)/C(IPv6Forwarding=)).
+  returned: always
+  type: str
+  sample: modern
+links:
+  description:
+    - One entry per covered link, after the change (in check mode, as the change would leave it).
+    - The keys V(ipv4) and V(ipv6) appear for the families in O(family).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Interface name.
+      type: str
+      sample: uplink0
+    network_file:
+      description: The .network file that governs the link, or null when none matches.
+      type: str
+      sample: /etc/systemd/network/10-uplink0.network
+    dropins:
+      description: The drop-ins of that file, in the order networkd applies them.
+      type: list
+      elements: str
+      sample: [/etc/systemd/network/10-uplink0.network.d/50-hostnet-forwarding.conf]
+    unmanaged:
+      description: Whether the file says C(Unmanaged=yes), so networkd leaves the link alone.
+      type: bool
+      sample: false
+    ipv4:
+      description: IPv4 forwarding of the link.
+      type: dict
+      contains:
+        live:
+          description: The value in C(/proc/sys/net/ipv4/conf/<link>/forwarding) now (before any change); null without live state.
+          type: int
+          sample: 1
+        configured:
+          description: The effective key=value of the link's network that decides its forwarding, or null.
+          type: str
+          sample: IPv4Forwarding=yes
+        source:
+          description: Where that key is set, as path:line.
+          type: str
+          sample: /etc/systemd/network/10-uplink0.network:6
+        after_reconfigure:
+          description: The value after C(networkctl reconfigure <link>) (or a reload that changes its file); null when networkd leaves it as it is.
+          type: int
+          sample: 1
+        after_restart:
+          description: The value after C(systemctl restart systemd-networkd); null when networkd leaves it as it is.
+          type: int
+          sample: 1
+        after_boot:
+          description: The value after a reboot, with sysctl.d applied before networkd starts.
+          type: int
+          sample: 1
+        after_sysctl_reload:
+          description: The value after C(sysctl --system); null when no sysctl.d entry touches it.
+          type: int
+          sample: null
+        risk:
+          description: Null, or one sentence saying which event will move the value away from the wanted one, and which file and line say so.
+          type: str
+          sample: "uplink0 IPv4 forwarding becomes 0 when systemd-networkd restarts (/etc/systemd/networkd.conf.d/10-harden.conf:2 (IPv4Forwarding=no))."
+    ipv6:
+      description: IPv6 forwarding of the link, with the same keys as RV(links[].ipv4).
+      type: dict
+global:
+  description: The global forwarding settings per family.
+  returned: always
+  type: dict
+  contains:
+    ipv4:
+      description: IPv4.
+      type: dict
+      contains:
+        networkd_conf:
+          description: C(IPv4Forwarding=) in networkd.conf or its drop-ins (V(yes), V(no) or null).
+          type: str
+        source:
+          description: Where it is set, as path:line.
+          type: str
+        all:
+          description: The live C(net.ipv4.conf.all.forwarding).
+          type: int
+        default:
+          description: The live C(net.ipv4.conf.default.forwarding).
+          type: int
+        ip_forward:
+          description: The live C(net.ipv4.ip_forward).
+          type: int
+    ipv6:
+      description: IPv6, with V(networkd_conf), V(source), V(all) and V(default).
+      type: dict
+  sample:
+    ipv4: {networkd_conf: "no", source: /etc/systemd/networkd.conf.d/10-harden.conf:2, all: 1, default: 1, ip_forward: 1}
+    ipv6: {networkd_conf: null, source: null, all: 0, default: 0}
+network_files:
+  description: Every .network file considered, in the order networkd loads them, then the overridden ones.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    path:
+      description: The file.
+      type: str
+    masked:
+      description: Whether it is empty or a symlink to /dev/null.
+      type: bool
+    overridden_by:
+      description: The same-name file of higher priority that hides it, or null.
+      type: str
+    dropins:
+      description: Its drop-ins, in the order networkd applies them.
+      type: list
+      elements: str
+    matched_links:
+      description: Links (of all links, not only covered ones) its [Match] matches, whether or not an earlier file wins them.
+      type: list
+      elements: str
+    conditions:
+      description: Null when its conditions hold (or it has none), else why they do not or cannot be evaluated.
+      type: str
+    error:
+      description: Null, or why networkd skips the file (file:line and message).
+      type: str
+  sample:
+    - {path: /etc/systemd/network/10-uplink0.network, masked: false, overridden_by: null, dropins: [], matched_links: [uplink0], conditions: null, error: null}
+sysctl:
+  description: Every forwarding-related sysctl.d / sysctl.conf entry.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    file:
+      description: The file.
+      type: str
+    line:
+      description: The line number.
+      type: int
+    key:
+      description: The normalized key.
+      type: str
+    value:
+      description: The value.
+      type: str
+    effective:
+      description: Whether systemd-sysctl applies this entry at boot (not overridden by a later one).
+      type: bool
+  sample:
+    - {file: /etc/sysctl.d/60-cis.conf, line: 3, key: net.ipv4.ip_forward, value: "0", effective: true}
+changes:
+  description: The files the module created, modified and removed (would have, in check mode).
+  returned: always
+  type: dict
+  contains:
+    created:
+      description: Files created.
+      type: list
+      elements: str
+    modified:
+      description: Files modified.
+      type: list
+      elements: str
+    removed:
+      description: Files removed.
+      type: list
+      elements: str
+  sample: {created: [/etc/systemd/network/10-netplan-eth0.network.d/50-hostnet-forwarding.conf], modified: [], removed: []}
+warnings:
+  description:
+    - What networkd would log and ignore, and what the module could not decide.
+    - Ansible also shows each one as a task warning.
+  returned: when there is something to warn about
+  type: list
+  elements: str
+  sample: ["/etc/systemd/network/10-uplink0.network:6: IPForward= setting is deprecated and has no effect on systemd 257; use IPv4Forwarding=/IPv6Forwarding="]
+backup_files:
+  description: The backups made when O(backup=true).
+  returned: when backups were made
+  type: list
+  elements: str
+"""
+
+import fnmatch
+import os
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_text
+
+from ansible_collections.hostnet.networkd.plugins.module_utils.audit import HostView, audit_report, select_links
+from ansible_collections.hostnet.networkd.plugins.module_utils.facts import HostFacts
+from ansible_collections.hostnet.networkd.plugins.module_utils.filesystem import OverlayFileSystem, RootFileSystem
+from ansible_collections.hostnet.networkd.plugins.module_utils.fix import FixError, FixPlanner
+from ansible_collections.hostnet.networkd.plugins.module_utils.links import Link
+from ansible_collections.hostnet.networkd.plugins.module_utils.live import read_live_state
+from ansible_collections.hostnet.networkd.plugins.module_utils.versions import (
+    ONE_WAY_GLOBAL,
+    PER_LINK_FORWARDING_KEYS,
+    config_dirs,
+    installed_version,
+    network_dirs,
+)
+
+LINK_SPEC = dict(
+    name=dict(type="str", required=True),
+    altnames=dict(type="list", elements="str"),
+    type=dict(type="str"),
+    kind=dict(type="str"),
+    driver=dict(type="str"),
+    mac=dict(type="str"),
+    permanent_mac=dict(type="str"),
+    path=dict(type="str"),
+    ifindex=dict(type="int"),
+)
+ARGUMENT_SPEC = dict(
+    state=dict(type="str", choices=["audit", "enabled", "disabled"], default="audit"),
+    family=dict(type="str", choices=["ipv4", "ipv6", "both"], default="ipv4"),
+    interfaces=dict(type="list", elements="str"),
+    paths=dict(type="list", elements="path"),
+    scope=dict(type="str", choices=["link", "global", "both"], default="link"),
+    method=dict(type="str", choices=["auto", "inline", "dropin"], default="auto"),
+    syntax=dict(type="str", choices=["auto", "legacy", "modern"], default="auto"),
+    systemd_version=dict(type="int"),
+    root=dict(type="path", default="/"),
+    links=dict(type="list", elements="dict", options=LINK_SPEC),
+    dropin_name=dict(type="str", default="50-hostnet-forwarding.conf"),
+    backup=dict(type="bool", default=False),
+    fail_on_risk=dict(type="bool", default=False),
+)
+
+
+def gather(module, fs):
+    """Read the host once: live state on /, else what the parameters describe."""
+    params = module.params
+    live = None
+    if params["root"] == "/":
+        live = read_live_state(
+            lambda args: module.run_command(args, environ_update={"LC_ALL": "C", "SYSTEMD_COLORS": "0"}),
+            module.get_bin_path)
+        for warning in live.warnings:
+            module.warn(warning)
+    version = params["systemd_version"] or (live.systemd_version if live else None) or installed_version(fs)
+    if version is None:
+        module.fail_json(msg="cannot tell the systemd version below %s: no networkctl or systemctl answers and no "
+                             "libsystemd-shared is installed; set systemd_version" % params["root"])
+    described = params["links"] is not None
+    return HostView(
+        version=version,
+        fs=fs,
+        links=[Link.from_dict(link) for link in params["links"]] if described else (live.links if live else []),
+        facts=live.facts if live else HostFacts(),
+        live_values=live.forwarding if live and not described else {},
+        ip_forward=live.ip_forward if live else None,
+    )
+
+
+def covered_links(module, links):
+    """The links the parameters cover; a name or glob that matches nothing is an error."""
+    patterns = module.params["interfaces"]
+    for pattern in patterns or ():
+        if not select_links(links, [pattern]):
+            known = ", ".join(link.name for link in links) or "none"
+            module.fail_json(msg="interfaces: %r matches no link on this host (links: %s)" % (pattern, known))
+    return select_links(links, patterns)
+
+
+def covered_paths(module, fs, version):
+    """The files of the paths parameter, each checked to lie in networkd's directories."""
+    directories = network_dirs(version)
+    result = []
+    for pattern in module.params["paths"] or ():
+        if not any(os.path.dirname(pattern) == d for d in directories):
+            module.fail_json(msg="paths: %s is not in a networkd configuration directory (%s)"
+                                 % (pattern, ", ".join(directories)))
+        matches = [os.path.join(os.path.dirname(pattern), name) for name in fs.list_dir(os.path.dirname(pattern))
+                   if fnmatch.fnmatchcase(name, os.path.basename(pattern))]
+        if not matches:
+            module.fail_json(msg="paths: %s matches no file below root %s" % (pattern, module.params["root"]))
+        result.extend(matches)
+    return result
+
+
+def plan_changes(module, view, covered, paths, families, syntax):
+    """The FileChanges that make networkd keep forwarding as asked, plus warnings."""
+    params, version = module.params, view.version
+    desired = 1 if params["state"] == "enabled" else 0
+    planner = FixPlanner(view.fs, version, syntax, families, desired, params["dropin_name"], params["method"])
+    warnings = []
+    if desired == 0 and syntax == "legacy" and version >= ONE_WAY_GLOBAL:
+        warnings.append("systemd %d never writes 0 to a forwarding sysctl: IPForward=no only stops networkd "
+                        "turning it on; turn it off with sysctl.d" % version)
+    if params["scope"] in ("link", "both"):
+        networks = []
+        for link in covered:
+            plan = view.model.plans[link.name]
+            if plan.network is None or plan.unmanaged_source is not None:
+                warnings.append("%s is not managed by networkd (%s); no .network file to change"
+                                % (link.name, "Unmanaged=yes" if plan.network else "no .network file matches it"))
+            elif plan.network not in networks:
+                networks.append(plan.network)
+        for path in paths:
+            network = view.configuration.find(path)
+            if network is not None and network not in networks:
+                networks.append(network)
+        for network in networks:
+            planner.plan_network(network)
+    if params["scope"] in ("global", "both"):
+        if version < PER_LINK_FORWARDING_KEYS:
+            warnings.append("systemd %d has no global IPv4Forwarding=/IPv6Forwarding= in networkd.conf; "
+                            "scope=global changes nothing" % version)
+        else:
+            planner.plan_global(view.networkd_conf)
+    return planner.changes(), warnings
+
+
+def check_inside_config_dirs(module, changes, version):
+    """Refuse any write that is not a .network file, a drop-in of one, or a networkd.conf.d drop-in."""
+    network = network_dirs(version)
+    conf_d = config_dirs(version, "systemd/networkd.conf.d")
+    for change in changes:
+        directory, name = os.path.split(change.path)
+        parent = os.path.dirname(directory)
+        allowed = ((directory in network and name.endswith(".network"))
+                   or (parent in network and directory.endswith(".network.d") and name.endswith(".conf"))
+                   or (directory in conf_d and name.endswith(".conf")))
+        if not allowed:
+            module.fail_json(msg="refusing to write %s: outside the networkd configuration directories" % change.path)
+
+
+def write_change(module, fs, change):
+    """Atomically replace, create or remove one file; returns the backup path or None."""
+    real = fs.host_path(change.path)
+    backup = module.backup_local(real) if module.params["backup"] and os.path.exists(real) else None
+    if change.after is None:
+        os.unlink(real)
+        return backup
+    directory = os.path.dirname(real)
+    if not os.path.isdir(directory):
+        os.makedirs(directory, 0o755)
+    # A leading dot: networkd skips hidden names, so a crash never leaves a half-file it would read.
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".hostnet-")
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(change.after)
+        stream.flush()
+        os.fsync(stream.fileno())
+    if change.before is None:
+        os.chmod(temporary, 0o644)
+    module.atomic_move(temporary, real, unsafe_writes=False)
+    return backup
+
+
+def diff_of(change):
+    return {
+        "before_header": change.path,
+        "after_header": change.path,
+        "before": to_text(change.before or b"", errors="surrogate_or_replace"),
+        "after": to_text(change.after or b"", errors="surrogate_or_replace"),
+    }
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=ARGUMENT_SPEC,
+        supports_check_mode=True,
+        required_if=[
+            ("state", "enabled", ("interfaces", "paths"), True),
+            ("state", "disabled", ("interfaces", "paths"), True),
+        ],
+    )
+    params = module.params
+    fs = RootFileSystem(params["root"])
+    view = gather(module, fs).load()
+    families = ["ipv4", "ipv6"] if params["family"] == "both" else [params["family"]]
+    syntax = params["syntax"]
+    if syntax == "auto":
+        syntax = "modern" if view.version >= PER_LINK_FORWARDING_KEYS else "legacy"
+    covered = covered_links(module, view.links)
+    paths = covered_paths(module, fs, view.version)
+
+    changes, warnings = [], []
+    if params["state"] != "audit":
+        try:
+            changes, warnings = plan_changes(module, view, covered, paths, families, syntax)
+        except FixError as error:
+            module.fail_json(msg=str(error))
+        check_inside_config_dirs(module, changes, view.version)
+    if changes:
+        view = HostView(version=view.version, fs=OverlayFileSystem(fs, {c.path: c.after for c in changes}),
+                        links=view.links, facts=view.facts, live_values=view.live_values,
+                        ip_forward=view.ip_forward).load()
+
+    desired = 0 if params["state"] == "disabled" else 1
+    result = audit_report(view, covered, families, desired)
+    for warning in warnings + result.pop("warnings"):
+        module.warn(warning)
+    result.update(
+        changed=bool(changes),
+        syntax=syntax,
+        changes={action: [c.path for c in changes if c.action == action] for action in ("created", "modified", "removed")},
+    )
+    if module._diff:
+        result["diff"] = [diff_of(change) for change in changes]
+    if changes and not module.check_mode:
+        backups = []
+        for change in changes:
+            try:
+                backups.append(write_change(module, fs, change))
+            except OSError as error:
+                module.fail_json(msg="could not write %s: %s; files written before it: %s"
+                                     % (change.path, error.strerror or error,
+                                        ", ".join(c.path for c in changes[:changes.index(change)]) or "none"),
+                                 **result)
+        if any(backups):
+            result["backup_files"] = [b for b in backups if b]
+    risky = [link["name"] for link in result["links"] for f in families if link[f]["risk"]]
+    if params["fail_on_risk"] and params["state"] == "audit" and risky:
+        module.fail_json(msg="forwarding at risk on: %s" % ", ".join(sorted(set(risky))), **result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+# -*- coding: utf-8 -*-
+# Copyright: hostnet.networkd contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The module end to end on a temporary root: parameters, check mode, diff, writes, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.hostnet.networkd.plugins.modules import networkd_forwarding
+
+LINKS = [{"name": "uplink0", "type": "ether", "kind": "veth", "mac": "02:00:00:00:00:01", "ifindex": 2},
+         {"name": "docker0", "type": "bridge", "kind": "bridge", "ifindex": 3}]
+UPLINK_FILE = "etc/systemd/network/10-uplink0.network"
+
+
+def run(capsys, **args):
+    """Run the module; returns (exit code, result dict)."""
+    with patch_module_args(args):
+        with pytest.raises(SystemExit) as exited:
+            networkd_forwarding.main()
+    return exited.value.code, json.loads(capsys.readouterr().out)
+
+
+def warning_texts(result):
+    """The module's warnings as text (ansible-core 2.19 wraps each one in a WarningSummary)."""
+    return [w["event"]["msg"] if isinstance(w, dict) else w for w in result.get("warnings", [])]
+
+
+def make_root(tmp_path, files):
+    for path, content in files.items():
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content)
+    return str(tmp_path)
+
+
+@pytest.fixture
+def root(tmp_path):
+    return make_root(tmp_path, {UPLINK_FILE: "[Match]\nName=uplink0\n\n[Network]\nIPForward=yes\n",
+                                "etc/systemd/networkd.conf.d/10-harden.conf": "[Network]\nIPv4Forwarding=no\n"})
+
+
+def test_audit_reports_the_governing_file_and_the_risk(capsys, root):
+    code, result = run(capsys, root=root, systemd_version=257, links=LINKS)
+    assert code == 0 and result["changed"] is False
+    uplink = result["links"][0]
+    assert uplink["network_file"] == "/" + UPLINK_FILE
+    assert uplink["ipv4"]["after_reconfigure"] == 0
+    assert "10-harden.conf:2" in uplink["ipv4"]["risk"]
+    assert any("IPForward= setting is deprecated" in w for w in warning_texts(result))
+
+
+def test_fail_on_risk_fails_the_audit_and_names_the_links(capsys, root):
+    code, result = run(capsys, root=root, systemd_version=257, links=LINKS, fail_on_risk=True)
+    assert code == 1
+    assert result["msg"] == "forwarding at risk on: docker0, uplink0"
+
+
+def test_check_mode_reports_the_change_and_writes_nothing(capsys, root):
+    path = os.path.join(root, UPLINK_FILE)
+    before = open(path, "rb").read()
+    code, result = run(capsys, root=root, systemd_version=257, links=LINKS, state="enabled",
+                       interfaces=["uplink0"], _ansible_check_mode=True, _ansible_diff=True)
+    assert code == 0 and result["changed"] is True
+    assert result["changes"]["modified"] == ["/" + UPLINK_FILE]
+    assert open(path, "rb").read() == before
+    assert "IPv4Forwarding=yes" in result["diff"][0]["after"]
+    assert result["links"][0]["ipv4"]["after_reconfigure"] == 1
+
+
+def test_enabled_writes_atomically_keeps_the_mode_and_is_idempotent(capsys, root):
+    path = os.path.join(root, UPLINK_FILE)
+    os.chmod(path, 0o600)
+    code, result = run(capsys, root=root, systemd_version=257, links=LINKS, state="enabled", interfaces=["uplink0"])
+    assert code == 0 and result["changed"] is True
+    assert open(path).read() == "[Match]\nName=uplink0\n\n[Network]\nIPv4Forwarding=yes\n"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert not [name for name in os.listdir(os.path.dirname(path)) if name.startswith(".hostnet-")]
+    code, again = run(capsys, root=root, systemd_version=257, links=LINKS, state="enabled", interfaces=["uplink0"])
+    assert code == 0 and again["changed"] is False
+
+
+def test_backup_keeps_a_copy(capsys, root):
+    code, result = run(capsys, root=root, systemd_version=257, links=LINKS, state="enabled",
+                       interfaces=["uplink0"], backup=True)
+    assert code == 0
+    assert open(result["backup_files"][0]).read().endswith("IPForward=yes\n")
+
+
+def test_global_scope_on_old_systemd_warns_and_writes_nothing(capsys, root):
+    code, result = run(capsys, root=root, systemd_version=252, links=LINKS, state="enabled",
+                       interfaces=["uplink0"], scope="global")
+    assert code == 0 and result["changed"] is False
+    assert any("systemd 252 has no global" in w for w in warning_texts(result))
+
+
+def test_unknown_interface_is_an_error(capsys, root):
+    code, result = run(capsys, root=root, systemd_version=257, links=LINKS, state="enabled", interfaces=["eth9"])
+    assert code == 1
+    assert result["msg"] == "interfaces: 'eth9' matches no link on this host (links: uplink0, docker0)"
+
+
+def test_glob_that_matches_nothing_is_an_error(capsys, root):
+    code, result = run(capsys, root=root, systemd_version=257, links=LINKS, interfaces=["wl*"])
+    assert code == 1 and "'wl*' matches no link" in result["msg"]
+
+
+def test_path_outside_the_configuration_directories_is_an_error(capsys, root):
+    code, result = run(capsys, root=root, systemd_version=257, links=LINKS, state="enabled", paths=["/etc/hosts"])
+    assert code == 1 and "/etc/hosts is not in a networkd configuration directory" in result["msg"]
+
+
+def test_enabled_needs_interfaces_or_paths(capsys, root):
+    code, result = run(capsys, root=root, systemd_version=257, links=LINKS, state="enabled")
+    assert code == 1 and "interfaces, paths" in result["msg"]
+
+
+def test_paths_cover_a_file_without_links(capsys, root):
+    code, result = run(capsys, root=root, systemd_version=257, links=[], state="enabled",
+                       paths=["/etc/systemd/network/*.network"])
+    assert code == 0 and result["changes"]["modified"] == ["/" + UPLINK_FILE]
+
+
+def test_version_is_read_from_the_installed_library_below_root(capsys, tmp_path):
+    root = make_root(tmp_path, {UPLINK_FILE: "[Match]\nName=uplink0\n",
+                                "usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-252.so": ""})
+    code, result = run(capsys, root=root, links=LINKS)
+    assert code == 0 and result["systemd_version"] == 252 and result["syntax"] == "legacy"
+
+
+def test_unknown_version_below_root_is_an_error(capsys, tmp_path):
+    code, result = run(capsys, root=make_root(tmp_path, {UPLINK_FILE: "[Match]\nName=uplink0\n"}), links=LINKS)
+    assert code == 1 and "set systemd_version" in result["msg"]
+
+
+def test_unparsable_governing_file_is_reported_not_edited(capsys, tmp_path):
+    root = make_root(tmp_path, {UPLINK_FILE: "[Match]\nName=uplink0\n[Network\n"})
+    code, result = run(capsys, root=root, systemd_version=257, links=LINKS)
+    assert code == 0
+    assert result["network_files"][0]["error"].startswith("/" + UPLINK_FILE + ":3")
+    assert result["links"][0]["network_file"] is None
