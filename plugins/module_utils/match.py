@@ -36,6 +36,10 @@ NAME_MATCHES_ALTNAMES = 245     # Name= also tests alternative names (PR #14350,
 FIRMWARE_MATCH = 249            # Firmware= (NEWS 249)
 KIND_MATCH = 251                # Kind= (NEWS 251)
 CREDENTIAL_MATCH = 252          # Credential= (NEWS 252)
+# An empty Name= resets the list. Measured in the lab: systemd 247 ignores an empty Name=
+# (the other list keys reset there), 252 resets it. The first version in between that
+# resets is UNCONFIRMED; 248, where the [Match] parsers moved to net-condition.c, is assumed.
+NAME_EMPTY_RESETS = 248
 
 KEY_INTRODUCED = {
     "KernelVersion": KERNEL_VERSION_MATCH,
@@ -442,7 +446,8 @@ class MatchSection:
         elif key in CONDITION_TESTS:
             self._set_condition(assignment)
         elif not assignment.value:
-            self._lists[key] = []
+            if key != "Name" or self.systemd_version >= NAME_EMPTY_RESETS:
+                self._lists[key] = []
         else:
             parse = {"ifnames": self._parse_ifnames, "addresses": self._parse_addresses,
                      "strv": self._parse_strv, "property": self._parse_property}[LIST_KEYS[key][0]]

@@ -67,6 +67,13 @@ def test_an_empty_assignment_resets_the_list():
     assert matched(match("Name=eth0", "Name=", "Name=eth1"), "eth0", "eth1") == ["eth1"]
 
 
+def test_systemd_247_ignores_an_empty_name_but_resets_other_keys():
+    """Measured in the lab on Debian 11: Name=br0 then Name= still matches br0."""
+    old = match("Name=eth0", "Name=", "Type=wlan", "Type=", version=247)
+    assert matched(old, "eth0", "eth1") == ["eth0"]
+    assert matched(match("Name=eth0", "Name=", "Name=eth1", version=252), "eth0", "eth1") == ["eth1"]
+
+
 def test_a_reset_only_affects_its_own_key():
     section = match("Name=eth0", "Type=wlan", "Type=")
     assert section.matches(ETH0)
