@@ -13,6 +13,8 @@ PYTHON      ?= python3
 TEST_TREE   := $(BUILD)/ansible-test/ansible_collections/hostnet/networkd
 LINK_ROOT   := $(BUILD)/collections
 LINK        := $(LINK_ROOT)/ansible_collections/hostnet/networkd
+# The pip bootstrap script ansible-test 2.19 looks for (pip 24.2).
+GET_PIP     := $(HOME)/.ansible/test/cache/get_pip_24_2.py
 
 export PATH                     := $(VENV)/bin:$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(LINK_ROOT)
@@ -45,6 +47,11 @@ test-tree: venv
 	tar -C $(CURDIR) --exclude=./.venv --exclude=./.build --exclude=./.git \
 	    --exclude=./tests/output --exclude='__pycache__' --exclude=./.hypothesis \
 	    --exclude=./.pytest_cache -c . | tar -C $(TEST_TREE) -x
+	# ansible-test finds the files to test through git.
+	cd $(TEST_TREE) && git init -q && git add -A
+	# ansible-test --venv bootstraps pip with a get-pip.py it downloads from a host
+	# that may be unreachable; an offline stand-in takes its place in the cache.
+	test -e $(GET_PIP) || install -D -m 0644 .ci/get_pip_offline.py $(GET_PIP)
 
 engine:
 	bash lab/ensure-docker.sh
@@ -63,6 +70,7 @@ clean:
 ## The checks ---------------------------------------------------------------
 
 sanity: test-tree
+	bash lab/ensure-command.sh shellcheck shellcheck
 	cd $(TEST_TREE) && ansible-test sanity --python 3.11 --venv --requirements --color no
 
 units: test-tree
