@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Build the lab's systemd images with debootstrap and ``docker import``.
 
 Reads the platform list from extensions/molecule/config.yml (the one list of

@@ -1,4 +1,4 @@
-#!/usr/bin/env sh
+#!/bin/sh
 # Print the cgroup2 mount that lab containers get as /sys/fs/cgroup.
 # On a hybrid (v1 + v2) host systemd >= 258 needs the unified hierarchy, which
 # lives at /sys/fs/cgroup/unified; on a unified host it is /sys/fs/cgroup.

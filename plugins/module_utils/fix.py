@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import Optional
 
 from .forwarding_keys import FAMILIES, FAMILY_KEYS, LEGACY_KEY, read_link_settings
 from .unit_file import parse_boolean, parse_unit_file, rewrite

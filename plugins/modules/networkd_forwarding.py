@@ -34,13 +34,16 @@ description:
     C(networkctl reload) (or C(networkctl reconfigure <link>)); a change of
     networkd.conf (O(scope=global)) needs a networkd restart.
 author:
-  - hostnet.networkd contributors
+  - hostnet.networkd maintainers (@hostnet)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: full
   platform:
+    support: full
     platforms: posix
 options:
   state:

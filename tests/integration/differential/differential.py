@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: hostnet.networkd contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Differential test: the library's predictions against the real networkd of this container.
@@ -14,7 +13,7 @@ matches, conditions, networkd.conf globals, old and new forwarding keys):
 Prints one JSON summary. Run it only inside a disposable lab container: it
 rewrites /etc/systemd/network and friends.
 
-Usage: differential.py LIBRARY_PARENT CASES SEED
+Usage: python3 differential.py LIBRARY_PARENT CASES SEED
 """
 
 import json
@@ -70,7 +69,7 @@ def search_dirs(v):
 
 def match_section(rng, v):
     lines = []
-    for _ in range(rng.choice([0, 1, 1, 1, 2, 2, 3])):
+    for _line in range(rng.choice([0, 1, 1, 1, 2, 2, 3])):
         words = rng.sample(NAME_WORDS, rng.choice([1, 1, 2]))
         lines.append("Name=%s%s" % (rng.choice(["", "", "!"]), " ".join(words)))
     if rng.random() < 0.1:
@@ -121,7 +120,7 @@ def remove(paths):
 def generate(rng, v):
     """Write one random configuration; returns it as {path: text}."""
     files = {}
-    names = ["%02d-%s.network" % (rng.randrange(100), rng.choice("abcdef")) for _ in range(rng.randint(2, 6))]
+    names = ["%02d-%s.network" % (rng.randrange(100), rng.choice("abcdef")) for _file in range(rng.randint(2, 6))]
     for name in names:
         directory = rng.choice(search_dirs(v))
         path = os.path.join(directory, name)
@@ -138,7 +137,7 @@ def generate(rng, v):
         text = render(sections) if roll > 0.12 else ""
         write(path, text)
         files[path] = text
-        for _ in range(rng.choice([0, 0, 1, 2])):
+        for _dropin in range(rng.choice([0, 0, 1, 2])):
             dropin = os.path.join(rng.choice(search_dirs(v)), name + ".d", "%02d-x.conf" % rng.randrange(100))
             body = render([("Network", network_section(rng, v))] +
                           ([("Match", match_section(rng, v))] if rng.random() < 0.2 else []))
@@ -189,7 +188,7 @@ def allow_many_restarts():
 
 
 def restart_networkd(links):
-    restarted = subprocess.run(["systemctl", "restart", "systemd-networkd"], capture_output=True, text=True)
+    restarted = subprocess.run(["systemctl", "restart", "systemd-networkd"], capture_output=True, text=True, check=False)
     if restarted.returncode != 0:
         journal = sh("journalctl", "-u", "systemd-networkd", "-n", "30", "--no-pager", check=False)
         raise SystemExit("systemd-networkd did not restart: %s\n%s" % (restarted.stderr, journal))
@@ -238,7 +237,7 @@ def compare_state(kind, predicted_state, before, after, names, mismatches, case)
 
 
 def runner(args):
-    result = subprocess.run(args, capture_output=True, text=True)
+    result = subprocess.run(args, capture_output=True, text=True, check=False)
     return result.returncode, result.stdout, result.stderr
 
 

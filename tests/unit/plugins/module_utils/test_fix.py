@@ -30,18 +30,18 @@ def plan(files, version=257, syntax="modern", families=("ipv4",), desired=1, met
 
 def test_file_in_etc_is_edited_in_place_in_its_last_network_section():
     files = {ETC + "10-up.network": "[Match]\nName=uplink0\n\n[Network]\nAddress=192.0.2.1/24\n\n[Route]\nGateway=192.0.2.254\n"}
-    _, changes = plan(files)
+    _view, changes = plan(files)
     assert changes[ETC + "10-up.network"].after == (
         b"[Match]\nName=uplink0\n\n[Network]\nAddress=192.0.2.1/24\nIPv4Forwarding=yes\n\n[Route]\nGateway=192.0.2.254\n")
 
 
 def test_network_section_is_appended_when_the_file_has_none():
-    _, changes = plan({ETC + "10-up.network": network()})
+    _view, changes = plan({ETC + "10-up.network": network()})
     assert changes[ETC + "10-up.network"].after == b"[Match]\nName=uplink0\n\n[Network]\nIPv4Forwarding=yes\n"
 
 
 def test_file_under_run_gets_a_dropin_in_etc():
-    _, changes = plan({RUN + "10-netplan-uplink0.network": network(network="IPForward=yes")})
+    _view, changes = plan({RUN + "10-netplan-uplink0.network": network(network="IPForward=yes")})
     path = ETC + "10-netplan-uplink0.network.d/" + DROPIN
     assert list(changes) == [path]
     assert changes[path].action == "created"
@@ -51,12 +51,12 @@ def test_file_under_run_gets_a_dropin_in_etc():
 def test_conflicting_keys_are_removed_from_etc_dropins():
     files = {ETC + "10-up.network": network(network="IPv4Forwarding=yes"),
              ETC + "10-up.network.d/90-harden.conf": "[Network]\nIPv4Forwarding=no\nDHCP=no\n"}
-    _, changes = plan(files)
+    _view, changes = plan(files)
     assert changes[ETC + "10-up.network.d/90-harden.conf"].after == b"[Network]\nDHCP=no\n"
 
 
 def test_deprecated_ipforward_is_removed_when_writing_modern_keys():
-    _, changes = plan({ETC + "10-up.network": network(network="IPForward=yes")})
+    _view, changes = plan({ETC + "10-up.network": network(network="IPForward=yes")})
     assert b"IPForward" not in changes[ETC + "10-up.network"].after
     assert b"IPv4Forwarding=yes" in changes[ETC + "10-up.network"].after
 
@@ -73,18 +73,18 @@ def test_a_second_plan_after_the_first_changes_nothing():
 
 
 def test_correct_file_is_left_untouched():
-    _, changes = plan({ETC + "10-up.network": network(network="IPv4Forwarding=true")})
+    _view, changes = plan({ETC + "10-up.network": network(network="IPv4Forwarding=true")})
     assert changes == {}
 
 
 def test_legacy_syntax_combines_families_into_one_ipforward():
-    _, changes = plan({ETC + "10-up.network": network(network="IPForward=ipv6")}, version=252, syntax="legacy")
+    _view, changes = plan({ETC + "10-up.network": network(network="IPForward=ipv6")}, version=252, syntax="legacy")
     assert changes[ETC + "10-up.network"].after.endswith(b"[Network]\nIPForward=yes\n")
 
 
 def test_legacy_disable_keeps_the_other_family():
-    _, changes = plan({ETC + "10-up.network": network(network="IPForward=yes")}, version=252,
-                      syntax="legacy", desired=0)
+    _view, changes = plan({ETC + "10-up.network": network(network="IPForward=yes")}, version=252,
+                          syntax="legacy", desired=0)
     assert changes[ETC + "10-up.network"].after.endswith(b"[Network]\nIPForward=ipv6\n")
 
 
@@ -98,19 +98,19 @@ def test_vendor_dropin_applied_after_ours_is_refused_with_its_location():
 def test_vendor_dropin_applied_before_ours_is_harmless():
     files = {USR + "10-up.network": network(),
              USR + "10-up.network.d/10-vendor.conf": "[Network]\nIPv4Forwarding=no\n"}
-    _, changes = plan(files)
+    _view, changes = plan(files)
     assert list(changes) == [ETC + "10-up.network.d/" + DROPIN]
 
 
 def test_method_dropin_writes_a_dropin_even_for_etc_files():
-    _, changes = plan({ETC + "10-up.network": network()}, method="dropin")
+    _view, changes = plan({ETC + "10-up.network": network()}, method="dropin")
     assert list(changes) == [ETC + "10-up.network.d/" + DROPIN]
 
 
 def test_switching_to_inline_removes_our_emptied_dropin():
     files = {ETC + "10-up.network": network(),
              ETC + "10-up.network.d/" + DROPIN: "[Network]\nIPv4Forwarding=yes\n"}
-    _, changes = plan(files, method="inline")
+    _view, changes = plan(files, method="inline")
     assert changes[ETC + "10-up.network.d/" + DROPIN].action == "removed"
     assert changes[ETC + "10-up.network"].after.endswith(b"IPv4Forwarding=yes\n")
 
@@ -127,11 +127,11 @@ def test_broken_file_is_never_edited():
 def test_global_scope_writes_a_networkd_conf_dropin_and_removes_etc_conflicts():
     files = {ETC + "10-up.network": network(),
              "/etc/systemd/networkd.conf": "[Network]\nIPv4Forwarding=no\n"}
-    _, changes = plan(files, scope="global")
+    _view, changes = plan(files, scope="global")
     assert changes["/etc/systemd/networkd.conf"].after == b"[Network]\n"
     assert changes["/etc/systemd/networkd.conf.d/" + DROPIN].after.endswith(b"[Network]\nIPv4Forwarding=yes\n")
 
 
 def test_crlf_file_keeps_crlf_line_endings():
-    _, changes = plan({ETC + "10-up.network": b"[Match]\r\nName=uplink0\r\n[Network]\r\nDHCP=yes\r\n"})
+    _view, changes = plan({ETC + "10-up.network": b"[Match]\r\nName=uplink0\r\n[Network]\r\nDHCP=yes\r\n"})
     assert changes[ETC + "10-up.network"].after == b"[Match]\r\nName=uplink0\r\n[Network]\r\nDHCP=yes\r\nIPv4Forwarding=yes\r\n"

@@ -17,7 +17,8 @@ LIVE_ON = {"ipv4": {"all": 1, "default": 1, "uplink0": 1, "docker0": 1, "veth1a2
            "ipv6": {"all": 0, "default": 0, "uplink0": 0, "docker0": 0, "veth1a2b": 0, "lo": 0}}
 
 
-def uplink(files, version, family="ipv4", live=LIVE_ON, **kwargs):
+def uplink(files, version, family="ipv4", live=None, **kwargs):
+    live = LIVE_ON if live is None else live
     return link_entry(report(files, version, live=live, families=(family,), **kwargs), "uplink0")[family]
 
 

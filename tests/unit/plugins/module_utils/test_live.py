@@ -166,6 +166,7 @@ DEFAULT_ANSWERS = {
     ("systemd-detect-virt",): (0, "kvm\n", ""),
 }
 
+
 def answers_with(overrides):
     answers = dict(DEFAULT_ANSWERS)
     answers.update(overrides)
@@ -182,7 +183,7 @@ ALL_TOOLS = {
 
 def make_which(tools=None):
     tools = ALL_TOOLS if tools is None else tools
-    return lambda name: tools.get(name)
+    return tools.get
 
 
 class FakeEthtool:
@@ -293,8 +294,8 @@ def test_mac_is_normalized_and_non_ethernet_addresses_are_none():
     files.update(sysfs_link("Up0", 1, 1, "52-54-00-AB-CD-EF"))
     files.update(sysfs_link("ipip0", 2, 768, "0.0.0.0"))
     files.update(sysfs_link("wg0", 3, 65534, ""))
-    links = {link.name: link for link in discover_links(FakeRunner(), make_which({}), MemoryFileSystem(files),
-                                                         FakeEthtool({}))}
+    discovered = discover_links(FakeRunner(), make_which({}), MemoryFileSystem(files), FakeEthtool({}))
+    links = {link.name: link for link in discovered}
     assert links["Up0"].mac == "52:54:00:ab:cd:ef"
     assert links["ipip0"].mac is None
     assert links["wg0"].mac is None
@@ -421,14 +422,14 @@ def test_read_forwarding_reads_all_default_and_every_interface():
 
 def test_unparseable_forwarding_value_is_none():
     files = host_files(**{"/proc/sys/net/ipv4/conf/br0/forwarding": b"garbage\n"})
-    forwarding, _ = read_forwarding(MemoryFileSystem(files))
+    forwarding, _ip_forward = read_forwarding(MemoryFileSystem(files))
     assert forwarding["ipv4"]["br0"] is None
     assert forwarding["ipv4"]["all"] == 1
 
 
 def test_kernel_without_ipv6_gives_an_empty_ipv6_dict():
     files = {k: v for k, v in host_files().items() if not k.startswith("/proc/sys/net/ipv6/")}
-    forwarding, _ = read_forwarding(MemoryFileSystem(files))
+    forwarding, _ip_forward = read_forwarding(MemoryFileSystem(files))
     assert forwarding["ipv6"] == {}
     assert forwarding["ipv4"]["all"] == 1
 

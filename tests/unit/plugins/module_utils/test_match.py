@@ -502,8 +502,9 @@ def test_dotted_numbers_compare_like_tuples(a, b):
 
 
 @given(st.text(alphabet="0123456789.-~^ab_", max_size=8), st.text(alphabet="0123456789.-~^ab_", max_size=8))
-def test_compare_versions_is_antisymmetric(a, b):
-    assert compare_versions(a, b) == -compare_versions(b, a)
+def test_compare_versions_is_antisymmetric(left, right):
+    forward, backward = compare_versions(left, right), compare_versions(right, left)
+    assert forward == -backward
 
 
 @pytest.mark.parametrize("value, expected", [

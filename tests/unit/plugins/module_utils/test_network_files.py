@@ -40,28 +40,28 @@ def test_symlink_to_dev_null_masks_the_vendor_file():
 
 
 def test_empty_file_is_masked():
-    path, _ = governing({ETC + "10-a.network": b"", USR + "20-b.network": network()})
+    path, _configuration = governing({ETC + "10-a.network": b"", USR + "20-b.network": network()})
     assert path == USR + "20-b.network"
 
 
 def test_files_sort_by_name_with_strcmp_across_directories():
-    path, _ = governing({USR + "10-a.network": network(), ETC + "9-b.network": network()})
+    path, _configuration = governing({USR + "10-a.network": network(), ETC + "9-b.network": network()})
     assert path == USR + "10-a.network"
 
 
 def test_run_sorts_with_etc_by_name_not_by_directory():
-    path, _ = governing({ETC + "50-etc.network": network(), RUN + "10-netplan-uplink0.network": network()})
+    path, _configuration = governing({ETC + "50-etc.network": network(), RUN + "10-netplan-uplink0.network": network()})
     assert path == RUN + "10-netplan-uplink0.network"
 
 
 def test_first_matching_file_wins_even_if_later_ones_match():
-    path, _ = governing({ETC + "10-other.network": network("Name=eth*"), ETC + "20-up.network": network(),
-                         ETC + "30-all.network": network("Name=*")})
+    path, _configuration = governing({ETC + "10-other.network": network("Name=eth*"), ETC + "20-up.network": network(),
+                                      ETC + "30-all.network": network("Name=*")})
     assert path == ETC + "20-up.network"
 
 
 def test_dropins_come_from_every_directory_sorted_by_name():
-    _, configuration = governing({
+    _path, configuration = governing({
         USR + "10-a.network": network(),
         USR + "10-a.network.d/20-vendor.conf": b"[Network]\nIPv4Forwarding=no\n",
         ETC + "10-a.network.d/10-local.conf": b"[Network]\nIPv4Forwarding=yes\n",
@@ -71,7 +71,7 @@ def test_dropins_come_from_every_directory_sorted_by_name():
 
 
 def test_dropin_in_etc_overrides_same_name_in_usr_lib():
-    _, configuration = governing({
+    _path, configuration = governing({
         USR + "10-a.network": network(),
         USR + "10-a.network.d/50-x.conf": b"[Network]\nIPv4Forwarding=no\n",
         ETC + "10-a.network.d/50-x.conf": b"[Network]\nIPv4Forwarding=yes\n",
@@ -80,14 +80,14 @@ def test_dropin_in_etc_overrides_same_name_in_usr_lib():
 
 
 def test_dropins_do_not_exist_before_232():
-    _, configuration = governing({ETC + "10-a.network": network(),
-                                  ETC + "10-a.network.d/x.conf": b"[Network]\n"}, version=231)
+    _path, configuration = governing({ETC + "10-a.network": network(),
+                                      ETC + "10-a.network.d/x.conf": b"[Network]\n"}, version=231)
     assert configuration.find(ETC + "10-a.network").dropins == []
 
 
 def test_dropin_match_keys_extend_the_main_file():
-    path, _ = governing({ETC + "10-a.network": network("Name=eth0"),
-                         ETC + "10-a.network.d/more.conf": b"[Match]\nName=uplink*\n"})
+    path, _configuration = governing({ETC + "10-a.network": network("Name=eth0"),
+                                      ETC + "10-a.network.d/more.conf": b"[Match]\nName=uplink*\n"})
     assert path == ETC + "10-a.network"
 
 
@@ -99,20 +99,20 @@ def test_empty_match_is_rejected_from_245():
 
 
 def test_empty_match_matches_every_link_before_245():
-    path, _ = governing({ETC + "10-empty.network": b"[Match]\n[Network]\nDHCP=yes\n",
-                         ETC + "20-up.network": network()}, version=244)
+    path, _configuration = governing({ETC + "10-empty.network": b"[Match]\n[Network]\nDHCP=yes\n",
+                                      ETC + "20-up.network": network()}, version=244)
     assert path == ETC + "10-empty.network"
 
 
 def test_comment_only_file_is_not_masked_but_rejected_for_empty_match():
-    _, configuration = governing({ETC + "10-c.network": b"# nothing here\n"})
+    _path, configuration = governing({ETC + "10-c.network": b"# nothing here\n"})
     entry = configuration.find(ETC + "10-c.network")
     assert not entry.masked and entry.error
 
 
 def test_false_condition_drops_the_file_and_the_next_one_matches():
-    path, _ = governing({ETC + "10-a.network": network("Name=uplink0\nHost=other"),
-                         ETC + "20-b.network": network()})
+    path, _configuration = governing({ETC + "10-a.network": network("Name=uplink0\nHost=other"),
+                                      ETC + "20-b.network": network()})
     assert path == ETC + "20-b.network"
 
 
@@ -130,7 +130,7 @@ def test_file_with_a_fatal_parse_error_is_dropped():
 
 
 def test_unmanaged_yes_is_reported():
-    _, configuration = governing({ETC + "10-a.network": b"[Match]\nName=uplink0\n[Link]\nUnmanaged=yes\n"})
+    _path, configuration = governing({ETC + "10-a.network": b"[Match]\nName=uplink0\n[Link]\nUnmanaged=yes\n"})
     assert configuration.find(ETC + "10-a.network").unmanaged.location == ETC + "10-a.network:4"
 
 
@@ -151,5 +151,5 @@ def test_hidden_files_are_skipped():
 
 
 def test_unreadable_directory_named_like_a_file_is_reported():
-    _, configuration = governing({ETC + "10-dir.network/inner": b"x"})
+    _path, configuration = governing({ETC + "10-dir.network/inner": b"x"})
     assert "not a regular file" in configuration.find(ETC + "10-dir.network").error

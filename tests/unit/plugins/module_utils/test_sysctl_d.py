@@ -213,7 +213,7 @@ def test_later_assignment_wins_at_boot():
 def test_reassigned_key_moves_to_its_new_position_at_boot():
     config = load({"/etc/sysctl.d/10-a.conf": "net.ipv4.ip_forward = 1\nnet.ipv6.conf.all.forwarding = 1\n",
                    "/etc/sysctl.d/20-b.conf": "net.ipv4.ip_forward = 0\n"})
-    assert [key for _, key, _ in boot(config)] == ["net.ipv6.conf.all.forwarding", "net.ipv4.ip_forward"]
+    assert [key for _source, key, _value in boot(config)] == ["net.ipv6.conf.all.forwarding", "net.ipv4.ip_forward"]
 
 
 def test_identical_reassignment_keeps_the_first_line_at_boot():
