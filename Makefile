@@ -80,12 +80,16 @@ lint: venv $(LINK)
 	yamllint .
 	ansible-lint --profile production
 
+# Every scenario names its containers after the platforms, so two runs on one
+# machine would collide: a lock makes a second run wait for the first.
+MOLECULE_LOCK := flock /tmp/hostnet-molecule.lock
+
 molecule: lab $(LINK)
-	molecule test --all
+	$(MOLECULE_LOCK) molecule test --all
 
 test: sanity units lint molecule
 
 ## The demo -----------------------------------------------------------------
 
 demo: lab $(LINK)
-	molecule test --scenario-name lab
+	$(MOLECULE_LOCK) molecule test --scenario-name lab
