@@ -90,7 +90,8 @@ def match_section(rng, v):
 def network_section(rng, v):
     choices = ["IPForward=yes", "IPForward=no", "IPForward=ipv4", "IPForward=ipv6", "IPForward=kernel",
                "IPv4Forwarding=yes", "IPv4Forwarding=no", "IPv4Forwarding=", "IPv6Forwarding=yes",
-               "IPv6Forwarding=no", "ConfigureWithoutCarrier=yes"]
+               "IPv6Forwarding=no", "ConfigureWithoutCarrier=yes", "IPMasquerade=ipv4", "IPMasquerade=both",
+               "IPMasquerade=yes", "IPMasquerade=no"]
     return rng.sample(choices, rng.choice([0, 1, 1, 2, 3]))
 
 
