@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
-from .versions import MODERN_CONF_PARSER
+from .versions import MODERN_CONF_PARSER, SECTION_HEADER_CHARS_CHECKED
 
 LONG_LINE_MAX = 1024 * 1024          # read_line(f, LONG_LINE_MAX, ...)
 LEGACY_LINE_MAX = 2048 - 1           # fgets(l, LINE_MAX, f) keeps one byte for the NUL
@@ -131,9 +131,10 @@ def _ends_in_unescaped_backslash(text):
 class _Parser:
     """One pass of config_parse() over a file; fills a UnitFile."""
 
-    def __init__(self, unit, legacy):
+    def __init__(self, unit, legacy, checks_header_chars):
         self.unit = unit
         self.legacy = legacy
+        self.checks_header_chars = checks_header_chars
         self.section = None
         self.section_line = 0
 
@@ -200,7 +201,7 @@ class _Parser:
         if not text.endswith("]") or len(text) < 2:
             raise _FileRejected("%s:%d: Invalid section header '%s'" % (self.unit.path, line, text))
         name = text[1:-1]
-        if _UNSAFE_SECTION_CHARS.search(name):
+        if self.checks_header_chars and _UNSAFE_SECTION_CHARS.search(name):
             raise _FileRejected("%s:%d: Bad characters in section header '%s'" % (self.unit.path, line, text))
         self.section, self.section_line = name, line
         self.unit.sections.append((name, line))
@@ -209,9 +210,10 @@ class _Parser:
 def parse_unit_file(raw, path, systemd_version=None):
     """Parse ``raw`` as networkd would; never raises. A fatal error leaves ``error`` set."""
     legacy = systemd_version is not None and systemd_version < MODERN_CONF_PARSER
+    checks_header_chars = systemd_version is None or systemd_version >= SECTION_HEADER_CHARS_CHECKED
     unit = UnitFile(path=path, raw=raw, lines=split_lines(raw, legacy))
     try:
-        _Parser(unit, legacy).run()
+        _Parser(unit, legacy, checks_header_chars).run()
     except _FileRejected as rejected:
         unit.error = str(rejected)
         unit.assignments, unit.sections = [], []

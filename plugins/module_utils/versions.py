@@ -22,6 +22,10 @@ NETWORK_DROPINS = 232
 # Up to about v234 the conf-parser read lines with fgets and treated a missing '=' as fatal.
 # The first version with the current reader is UNCONFIRMED (between 235 and 252).
 MODERN_CONF_PARSER = 235
+# A section header with quotes, backslashes or control characters fails the file
+# ("Bad characters in section header"). Measured in the lab: 247 accepts such a header,
+# 252 rejects the file; the first version in between is UNCONFIRMED, 248 is assumed.
+SECTION_HEADER_CHARS_CHECKED = 248
 # /usr/local/lib/systemd/network joins the search path. UNCONFIRMED: between 235 and 245
 # (Ubuntu's 245.4 man page lists it); 235 is the earliest it can be.
 USR_LOCAL_LIB_SEARCHED = 235

@@ -242,54 +242,98 @@ def runner(args):
     return result.returncode, result.stdout, result.stderr
 
 
+# The conf-parser's edge cases (section 5), each as the first-sorting file for uplink0;
+# a plain 99-fallback.network catches uplink0 whenever networkd drops the edge case.
+SYNTAX_CASES = {
+    "invalid UTF-8 fails the file": b"[Match]\nName=uplink0\n[Network]\nDescription=caf\xe9\n",
+    "a line without '=' is only a warning": b"[Match]\nName=uplink0\n[Network]\nno equals sign\n",
+    "an unterminated section header fails the file": b"[Match]\nName=uplink0\n[Network\nDHCP=no\n",
+    "bad characters in a section header fail the file": b"[Match]\nName=uplink0\n[Net\"work]\n",
+    "NUL ends a line": b"[Match]\0Name=uplink0\0",
+    "CR alone ends a line": b"[Match]\rName=uplink0\r",
+    "LF CR is one line ending": b"[Match]\n\rName=uplink0\n\r",
+    "a BOM before the first header is stripped": b"\xef\xbb\xbf[Match]\nName=uplink0\n",
+    "a comment inside a continuation is skipped": b"[Match]\nName=eth9 \\\n# eth8\n uplink0\n",
+    "a comment line ending in a backslash does not continue": b"[Match]\n# Name=eth9 \\\nName=uplink0\n",
+    "no inline comments": b"[Match]\nName=uplink0 # eth9\n",
+    "section names are case-sensitive": b"[match]\nName=uplink0\n",
+    "keys are case-sensitive": b"[Match]\nname=uplink0\n",
+    "a line over 1 MiB fails the file": b"[Match]\nName=uplink0\n[Network]\nDescription=" + b"x" * (1024 * 1024 + 1) + b"\n",
+    "CRLF line endings": b"[Match]\r\nName=uplink0\r\n",
+    "an assignment before any section is ignored": b"Name=eth9\n[Match]\nName=uplink0\n",
+}
+FALLBACK = "/etc/systemd/network/99-fallback.network"
+
+
+def compare_network_files(case, v, summary):
+    """networkctl's "Network File" of every link against the library's governing file."""
+    live = read_live_state(runner, shutil.which)
+    view = model_for(v, live)
+    for link in live.links:
+        plan = view.model.plans[link.name]
+        expected = plan.network.path if plan.managed else None
+        actual = networkctl_file(link.name)
+        if actual != expected:
+            # A link networkd is still (re)processing shows "n/a" for a moment; compare its steady state.
+            time.sleep(1.5)
+            actual = networkctl_file(link.name)
+        summary["file_checks"] += 1
+        if expected != actual:
+            summary["mismatches"].append({"case": case, "check": "network_file", "link": link.name,
+                                          "expected": expected, "actual": actual})
+    return [link.name for link in live.links]
+
+
+def compare_values(case, v, names, rng, summary):
+    """From a random known state, reconfigure each link, then restart; compare every value with the model."""
+    baseline = random_values(rng, names)
+    for name in names:
+        set_values(baseline)
+        before = read_values(names)
+        predicted = model_for(v, read_live_state(runner, shutil.which)).model.predict("reconfigure", name)
+        for family in FAMILIES:
+            key = str(predicted.get(family, name).value) if (family, name) in predicted.touched else "unchanged"
+            summary["predicted"][key] += 1
+        sh("networkctl", "reconfigure", name, check=False)   # fails harmlessly on unmanaged links
+        time.sleep(0.4)
+        summary["value_checks"] += compare_state("reconfigure " + name, predicted, before,
+                                                 read_values(names), names, summary["mismatches"], case)
+    set_values(baseline)
+    before = read_values(names)
+    predicted = model_for(v, read_live_state(runner, shutil.which)).model.predict("restart")
+    restart_networkd(list(LINKS))
+    summary["value_checks"] += compare_state("restart", predicted, before, read_values(names), names,
+                                             summary["mismatches"], case)
+
+
+def run_syntax_cases(v, summary):
+    write(FALLBACK, "[Match]\nName=uplink0\n")
+    path = "/etc/systemd/network/10-syntax.network"
+    for title, raw in SYNTAX_CASES.items():
+        with open(path, "wb") as stream:
+            stream.write(raw)
+        restart_networkd(list(LINKS))
+        compare_network_files("syntax: " + title, v, summary)
+        summary["syntax_cases"] += 1
+    remove([path, FALLBACK])
+
+
 def main():
     cases, seed = int(sys.argv[2]), int(sys.argv[3])
     rng = random.Random(seed)
     create_links()
     allow_many_restarts()
     v = version()
-    summary = {"systemd": v, "cases": cases, "seed": seed, "file_checks": 0, "value_checks": 0,
+    summary = {"systemd": v, "cases": cases, "seed": seed, "file_checks": 0, "value_checks": 0, "syntax_cases": 0,
                "predicted": {"0": 0, "1": 0, "unchanged": 0}, "mismatches": [], "configs": {}}
+    run_syntax_cases(v, summary)
     files = {}
     for case in range(cases):
         remove(files)
         files = generate(rng, v)
         restart_networkd(list(LINKS))
-        live = read_live_state(runner, shutil.which)
-        names = [link.name for link in live.links]
-        view = model_for(v, live)
-        for link in live.links:
-            plan = view.model.plans[link.name]
-            expected = plan.network.path if plan.managed else None
-            actual = networkctl_file(link.name)
-            if actual != expected:
-                # A link networkd is still (re)processing shows "n/a" for a moment; compare its steady state.
-                time.sleep(1.5)
-                actual = networkctl_file(link.name)
-            summary["file_checks"] += 1
-            if expected != actual:
-                summary["mismatches"].append({"case": case, "check": "network_file", "link": link.name,
-                                              "expected": expected, "actual": actual})
-        baseline = random_values(rng, names)
-        for link in live.links:
-            set_values(baseline)
-            before = read_values(names)
-            live = read_live_state(runner, shutil.which)
-            view = model_for(v, live)
-            predicted = view.model.predict("reconfigure", link.name)
-            for family in FAMILIES:
-                key = str(predicted.get(family, link.name).value) if (family, link.name) in predicted.touched else "unchanged"
-                summary["predicted"][key] += 1
-            sh("networkctl", "reconfigure", link.name, check=False)   # fails harmlessly on unmanaged links
-            time.sleep(0.4)
-            summary["value_checks"] += compare_state("reconfigure " + link.name, predicted, before,
-                                                     read_values(names), names, summary["mismatches"], case)
-        set_values(baseline)
-        before = read_values(names)
-        predicted = model_for(v, read_live_state(runner, shutil.which)).model.predict("restart")
-        restart_networkd(list(LINKS))
-        summary["value_checks"] += compare_state("restart", predicted, before, read_values(names), names,
-                                                 summary["mismatches"], case)
+        names = compare_network_files(case, v, summary)
+        compare_values(case, v, names, rng, summary)
         if any(m["case"] == case for m in summary["mismatches"]):
             summary["configs"][case] = files
     print(json.dumps(summary, indent=1, sort_keys=True))

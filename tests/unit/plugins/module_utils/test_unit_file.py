@@ -112,6 +112,13 @@ def test_fatal_errors_reject_the_file_with_its_line(raw, message):
     assert unit.physical_lines() and b"".join(unit.physical_lines()) == raw
 
 
+def test_systemd_247_accepts_bad_characters_in_a_section_header():
+    """Measured in the lab: Debian 11's networkd loads such a file; 252 and newer drop it."""
+    unit = parse_unit_file(b"[Net\"work]\nIPv4Forwarding=yes\n", "/f", 247)
+    assert unit.error is None
+    assert unit.sections == [("Net\"work", 1)]
+
+
 def test_warnings_do_not_reject_the_file():
     raw = b"Stray=1\n[Network]\nno equals sign\n=value\nIPv4Forwarding=yes\n"
     unit = parse_unit_file(raw, "/f", MODERN)
