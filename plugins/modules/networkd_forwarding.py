@@ -569,12 +569,17 @@ def write_change(module, fs, change):
         os.makedirs(directory, 0o755)
     # A leading dot: networkd skips hidden names, so a crash never leaves a half-file it would read.
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=".hostnet-")
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(change.after)
-        stream.flush()
-        os.fsync(stream.fileno())
-    if change.before is None:
-        os.chmod(temporary, 0o644)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(change.after)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if change.before is None:
+            os.chmod(temporary, 0o644)
+    except OSError:
+        os.unlink(temporary)   # a full disk must not leave a partial copy behind, even a hidden one
+        raise
+    module.add_cleanup_file(temporary)   # if atomic_move fails, fail_json removes it
     module.atomic_move(temporary, real, unsafe_writes=False)
     return backup
 
