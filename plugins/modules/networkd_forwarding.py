@@ -13,8 +13,8 @@ version_added: 0.1.0
 description:
   - Answers, for every covered link, which C(.network) file governs it, what
     systemd-networkd will write to C(net.ipv4.conf.<link>.forwarding) and
-    C(net.ipv6.conf.<link>.forwarding) on the next C(networkctl reconfigure) or
-    reload, on a networkd restart and after a reboot (with sysctl.d), what the
+    C(net.ipv6.conf.<link>.forwarding) on the next reconfigure of the link (with
+    the files on disk, as after C(networkctl reload)), on a networkd restart and after a reboot (with sysctl.d), what the
     value is now, and which file and line will reset it.
   - Reads networkd's configuration exactly as the host's systemd does, with the
     search directories of its version, same-name overrides, masking, drop-ins,
@@ -30,9 +30,10 @@ description:
     get a drop-in under C(/etc/systemd/network/<name>.network.d/), which survives
     regeneration and upgrades. Writes are atomic and keep owner, group, mode
     and SELinux context.
-  - The module never reloads networkd. Apply a change with
-    C(networkctl reload) (or C(networkctl reconfigure <link>)); a change of
-    networkd.conf (O(scope=global)) needs a networkd restart.
+  - The module never reloads networkd. Apply a change with C(networkctl reload),
+    which reads the files again and reconfigures the links whose files changed;
+    C(networkctl reconfigure <link>) alone does not read edited files. A change
+    of networkd.conf (O(scope=global)) needs a networkd restart.
 author:
   - hostnet.networkd maintainers (@hostnet)
 extends_documentation_fragment:
@@ -198,8 +199,8 @@ EXAMPLES = r"""
     interfaces: ["eth*", "uplink0"]
   register: fix
 
-- name: Apply the change to the links it touched
-  ansible.builtin.command: networkctl reconfigure {{ fix.links | map(attribute='name') | join(' ') }}
+- name: Apply the change (networkd reads the files again and reconfigures the links whose files changed)
+  ansible.builtin.command: networkctl reload
   when: fix is changed
 
 - name: Fix a netplan-generated file through a drop-in, and the global setting (systemd 256+)
@@ -271,7 +272,10 @@ links:
           type: str
           sample: /etc/systemd/network/10-uplink0.network:6
         after_reconfigure:
-          description: The value after C(networkctl reconfigure <link>) (or a reload that changes its file); null when networkd leaves it as it is.
+          description:
+            - The value after the next reconfigure of the link with the files on disk
+              (C(networkctl reload) after a change, or C(networkctl reconfigure <link>) otherwise).
+            - Null when networkd leaves the value as it is.
           type: int
           sample: 1
         after_restart:
