@@ -15,6 +15,7 @@ from typing import List, Optional
 
 from .forwarding import ForwardingModel
 from .forwarding_keys import FAMILIES, FAMILY_KEYS
+from .match_index import LinkIndex
 from .network_files import load_network_configuration
 from .networkd_conf import load_networkd_conf
 from .sysctl_d import load_sysctl_config
@@ -92,10 +93,12 @@ def risk_sentence(name, family, live, predictions, desired):
     return "%s %s %d %s." % (label, verb, 1 - desired, "; ".join(clauses))
 
 
-def link_report(view, link, families, desired):
+def link_report(view, link, families, desired, shared_states):
+    """The report of one link; ``shared_states`` are the predicted restart and sysctl_reload states of the host."""
     model = view.model
     plan = model.plans[link.name]
-    states = {event: model.predict(event, link.name) for event in ("reconfigure", "restart", "sysctl_reload")}
+    states = {"reconfigure": model.predict("reconfigure", link.name),
+              "restart": shared_states["restart"], "sysctl_reload": shared_states["sysctl_reload"]}
     report = {
         "name": link.name,
         "network_file": plan.network.path if plan.network else None,
@@ -141,8 +144,10 @@ def global_report(view):
 
 def network_files_report(view, links):
     rows = []
+    index = LinkIndex(links, view.version)
     for network in view.configuration.files:
-        matched = [link.name for link in links if network.usable and network.match.matches(link)]
+        matched = [link.name for link in index.candidates(network.match)
+                   if network.match.matches(link)] if network.usable else []
         rows.append({
             "path": network.path,
             "masked": network.masked,
@@ -174,9 +179,11 @@ def collect_warnings(view, covered):
 
 def audit_report(view, covered, families, desired=1):
     """The full report for the ``covered`` links of ``view`` (already loaded)."""
+    # A restart and a sysctl reload do not depend on the link reported: predicted once, not once per link.
+    shared_states = {event: view.model.predict(event) for event in ("restart", "sysctl_reload")}
     return {
         "systemd_version": view.version,
-        "links": [link_report(view, link, families, desired) for link in covered],
+        "links": [link_report(view, link, families, desired, shared_states) for link in covered],
         "global": global_report(view),
         "network_files": network_files_report(view, view.links),
         "sysctl": sysctl_report(view),

@@ -79,6 +79,7 @@ class ForwardingModel:
         self.sysctl = sysctl
         self.links = sorted(links, key=lambda link: (link.ifindex is None, link.ifindex or 0, link.name))
         self.plans = {link.name: self._plan(configuration, link) for link in self.links}
+        self.managed_plans = [self.plans[link.name] for link in self.links if self.plans[link.name].managed]
         self.start_global = {}
         for family in FAMILIES:
             setting = networkd_conf.forwarding[family]
@@ -256,8 +257,7 @@ class ForwardingModel:
             return self.boot_state
         state = self.baseline.copy()
         if event == "reconfigure":
-            configured = [self.plans[link.name] for link in self.links if self.plans[link.name].managed]
-            self._configure(state, self.plans[link_name], dict(self._running_global), configured)
+            self._configure(state, self.plans[link_name], dict(self._running_global), self.managed_plans)
         elif event == "restart":
             self._restart(state)
         elif event == "sysctl_reload":

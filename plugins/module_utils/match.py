@@ -70,6 +70,7 @@ LIST_KEYS = {
 }
 
 WHITESPACE = " \t\n\r"      # systemd's WHITESPACE, what extract_first_word() splits on
+GLOB_CHARS = "*?["           # fnmatch's special characters: the text before them matches only itself
 ALTIFNAMSIZ = 128
 DIGITS = "0123456789"
 BOOLEANS = {"1": True, "yes": True, "y": True, "true": True, "t": True, "on": True,
@@ -134,6 +135,13 @@ def ifname_valid(word):
 
 
 # -- testing match keys ----------------------------------------------------------------------
+
+def tested_names(link, systemd_version):
+    """The names Name= tests for ``link``: its name and, from 245, its altnames."""
+    if systemd_version >= NAME_MATCHES_ALTNAMES:
+        return (link.name,) + tuple(link.altnames)
+    return (link.name,)
+
 
 def globs_match(patterns, value):
     """net_condition_test_strv(): ``!``-prefixed patterns exclude, the others must match one.
@@ -384,6 +392,14 @@ class Condition:
         return True, ""
 
 
+def _literal_prefix(pattern):
+    """The text of a glob before its first glob character."""
+    for index, char in enumerate(pattern):
+        if char in GLOB_CHARS:
+            return pattern[:index]
+    return pattern
+
+
 # -- the section -----------------------------------------------------------------------------
 
 class MatchSection:
@@ -410,8 +426,25 @@ class MatchSection:
         return not any(self._lists.values()) and not self._conditions
 
     def matches(self, link):
-        """net_match_config(): every list key passes for ``link`` (conditions are not tested here)."""
-        return all(self._key_matches(key, patterns, link) for key, patterns in self._lists.items())
+        """net_match_config(): every list key passes for ``link`` (conditions are not tested here).
+
+        An empty list passes whatever the link, so only the keys the file sets are tested.
+        """
+        return all(self._key_matches(key, patterns, link) for key, patterns in self._lists.items() if patterns)
+
+    def name_prefixes(self):
+        """What a link's name must start with to match, or None when any name may match.
+
+        When Name= lists only positive patterns, a link matches only if one of
+        its tested_names() matches one of them, so it must start with the text
+        before that pattern's first glob character (the whole pattern when it
+        has none). Callers use it to skip files that cannot match a link
+        without testing it; matches() stays the one test of a match.
+        """
+        patterns = self._lists["Name"]
+        if not patterns or any(pattern.startswith("!") for pattern in patterns):
+            return None
+        return frozenset(_literal_prefix(pattern) for pattern in patterns)
 
     def conditions(self, facts):
         """The conditions against ``facts``: one false condition decides, before any unknown one."""
@@ -520,7 +553,4 @@ class MatchSection:
 
         So ``Name=!eth0`` still matches eth0 when eth0 has an altname.
         """
-        names = [link.name]
-        if self.systemd_version >= NAME_MATCHES_ALTNAMES:
-            names.extend(link.altnames)
-        return any(globs_match(patterns, name) for name in names)
+        return any(globs_match(patterns, name) for name in tested_names(link, self.systemd_version))

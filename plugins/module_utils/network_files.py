@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import List, Optional
 
 from .match import ConditionVerdict, MatchSection
+from .match_index import FileIndex
 from .unit_file import UnitFile, parse_boolean, parse_unit_file
 from .versions import (
     EMPTY_MATCH_REJECTED,
@@ -87,9 +89,14 @@ class NetworkConfiguration:
         """The files networkd would load, in match order."""
         return [network for network in self.files if network.usable]
 
+    @cached_property
+    def _loaded_index(self):
+        # Built on first use: ``files`` is complete by then and never changes afterwards.
+        return FileIndex(self.loaded, self.systemd_version)
+
     def governing_file(self, link):
         """The first loaded file whose [Match] matches ``link``, or None (section 3.3)."""
-        for network in self.loaded:
+        for network in self._loaded_index.candidates(link):
             if network.match.matches(link):
                 return network
         return None
