@@ -50,6 +50,10 @@ class RootFileSystem(FileSystemView):
 
     def __init__(self, root="/"):
         self.root = os.path.abspath(root)
+        # Resolved directories. The view is read while nothing changes the tree (the module
+        # writes only after its last read), and an audit resolves the same few directories
+        # for thousands of files.
+        self._directories = {"/": "/"}
 
     def host_path(self, path):
         """The path on the controller's or target's real filesystem for ``path`` inside the root."""
@@ -59,18 +63,19 @@ class RootFileSystem(FileSystemView):
         """Follow symlinks inside the root; returns the resolved in-root path."""
         if depth > 32:
             raise OSError(errno.ELOOP, "Too many levels of symbolic links", path)
-        parts = [p for p in path.split("/") if p]
-        resolved = "/"
-        for index, part in enumerate(parts):
-            candidate = posixpath.join(resolved, part)
-            real = self.host_path(candidate)
-            if os.path.islink(real):
-                target = os.readlink(real)
-                joined = target if target.startswith("/") else posixpath.join(resolved, target)
-                rest = "/".join(parts[index + 1:])
-                return self._resolve(posixpath.normpath(posixpath.join(joined, rest)), depth + 1)
-            resolved = candidate
-        return resolved
+        directory, name = posixpath.split(posixpath.normpath("/" + path.lstrip("/")))
+        if not name:
+            return "/"
+        if directory not in self._directories:
+            self._directories[directory] = self._resolve(directory, depth)
+        parent = self._directories[directory]
+        candidate = posixpath.join(parent, name)
+        real = self.host_path(candidate)
+        if os.path.islink(real):
+            target = os.readlink(real)
+            joined = target if target.startswith("/") else posixpath.join(parent, target)
+            return self._resolve(posixpath.normpath(joined), depth + 1)
+        return candidate
 
     def list_dir(self, path):
         try:
@@ -189,11 +194,16 @@ class OverlayFileSystem(FileSystemView):
         names = set(self.base.list_dir(path))
         prefix = path.rstrip("/") + "/"
         for changed, content in self.changes.items():
-            if changed.startswith(prefix) and "/" not in changed[len(prefix):]:
-                if content is None:
-                    names.discard(changed[len(prefix):])
-                else:
-                    names.add(changed[len(prefix):])
+            if not changed.startswith(prefix):
+                continue
+            name, below = changed[len(prefix):].partition("/")[::2]
+            if below:
+                if content is not None:
+                    names.add(name)     # a directory a planned file creates
+            elif content is None:
+                names.discard(name)
+            else:
+                names.add(name)
         return sorted(names)
 
     def read_bytes(self, path):

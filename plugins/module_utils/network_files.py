@@ -135,16 +135,30 @@ def list_config_files(fs, directories, suffix):
     return [winners[name] for name in sorted(winners)], overridden
 
 
-def dropin_paths(fs, main_path, version):
-    """The drop-ins of ``main_path`` from every search directory, sorted by name (section 3.4)."""
+def dropin_directories(fs, version):
+    """Every ``*.network.d`` directory in the search path, from one listing of each search directory."""
+    if version < NETWORK_DROPINS:
+        return frozenset()
+    return frozenset(posixpath.join(d, name) for d in network_dirs(version)
+                     for name in fs.list_dir(d) if name.endswith(".network.d"))
+
+
+def dropin_paths(fs, main_path, version, existing=None):
+    """The drop-ins of ``main_path`` from every search directory, sorted by name (section 3.4).
+
+    ``existing`` (from dropin_directories()) spares a listing of every drop-in
+    directory that does not exist, which is most of them on a large host.
+    """
     if version < NETWORK_DROPINS:
         return []
     directories = [posixpath.join(d, posixpath.basename(main_path) + ".d") for d in network_dirs(version)]
+    if existing is not None:
+        directories = [d for d in directories if d in existing]
     paths, _overridden = list_config_files(fs, directories, ".conf")
     return paths
 
 
-def load_network_file(fs, path, version, facts):
+def load_network_file(fs, path, version, facts, existing_dropin_dirs=None):
     """Read, parse and verify one winning .network file as network_load_one() does."""
     network = NetworkFile(path=path)
     if not fs.is_file(path):
@@ -153,7 +167,7 @@ def load_network_file(fs, path, version, facts):
     if fs.is_masked(path):
         network.masked = True
         return network
-    network.dropins = dropin_paths(fs, path, version)
+    network.dropins = dropin_paths(fs, path, version, existing_dropin_dirs)
     for unit_path in [path] + network.dropins:
         if fs.is_masked(unit_path):
             continue  # an empty or /dev/null drop-in parses to nothing
@@ -193,6 +207,7 @@ def load_network_configuration(fs, version, facts, extra_paths=()):
         if path not in paths:
             paths.append(path)
     paths.sort(key=posixpath.basename)
-    files = [load_network_file(fs, path, version, facts) for path in paths]
+    existing = dropin_directories(fs, version)
+    files = [load_network_file(fs, path, version, facts, existing) for path in paths]
     files.extend(NetworkFile(path=path, overridden_by=winner) for path, winner in overridden)
     return NetworkConfiguration(files=files, systemd_version=version)

@@ -146,3 +146,15 @@ def test_unparsable_governing_file_is_reported_not_edited(capsys, tmp_path):
     assert code == 0
     assert result["network_files"][0]["error"].startswith("/" + UPLINK_FILE + ":3")
     assert result["links"][0]["network_file"] is None
+
+
+def test_check_mode_reports_the_dropin_it_would_create_for_a_run_file(capsys, tmp_path):
+    root = make_root(tmp_path, {"run/systemd/network/10-netplan-uplink0.network": "[Match]\nName=uplink0\n"})
+    code, result = run(capsys, root=root, systemd_version=257, links=LINKS, state="enabled",
+                       interfaces=["uplink0"], _ansible_check_mode=True)
+    dropin = "/etc/systemd/network/10-netplan-uplink0.network.d/50-hostnet-forwarding.conf"
+    assert code == 0 and result["changes"]["created"] == [dropin]
+    uplink = result["links"][0]
+    assert uplink["dropins"] == [dropin]
+    assert uplink["ipv4"]["after_reconfigure"] == 1 and uplink["ipv4"]["source"] == dropin + ":4"
+    assert not os.path.exists(os.path.join(root, dropin.lstrip("/")))
