@@ -15,18 +15,29 @@ LINK_ROOT   := $(BUILD)/collections
 LINK        := $(LINK_ROOT)/ansible_collections/hostnet/networkd
 # The pip bootstrap script ansible-test 2.19 looks for (pip 24.2).
 GET_PIP     := $(HOME)/.ansible/test/cache/get_pip_24_2.py
+# The ecosystem checks work on the tarball users get, in venvs of their own.
+ECOSYSTEM   := $(BUILD)/ecosystem
+ECO_VENV    := $(ECOSYSTEM)/venv
+CLEAN_VENV  := $(ECOSYSTEM)/clean-venv
+VERSION     := $(shell sed -n 's/^version: *//p' galaxy.yml)
+TARBALL     := $(ECOSYSTEM)/hostnet-networkd-$(VERSION).tar.gz
+# The oldest ansible-core meta/runtime.yml admits: the tarball must install and work there.
+FLOOR_CORE  := ansible-core==2.16.19
 
 export PATH                     := $(VENV)/bin:$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(LINK_ROOT)
 export ANSIBLE_NOCOLOR          ?= $(if $(CI),1,)
 export HOSTNET_LAB_CGROUP       ?= $(shell lab/detect-cgroup.sh)
 
-.PHONY: help demo test sanity units lint molecule lab clean-lab clean venv engine
+.PHONY: help demo test sanity units lint molecule lab clean-lab clean venv engine docs ecosystem eco-venv bench
 
 help:
 	@echo "make demo      run the main job on the built-in lab"
-	@echo "make test      every check: sanity, units, lint, molecule"
+	@echo "make test      every check: sanity, units, lint, molecule, ecosystem"
 	@echo "make sanity | units | lint | molecule | lab | clean-lab | clean"
+	@echo "make docs      regenerate docs/reference from the module and role documentation"
+	@echo "make ecosystem galaxy-importer, install in a clean venv, ansible-builder, doc checks"
+	@echo "make bench     library scale and fleet benchmarks (docs/performance.md); not part of test"
 
 ## The environment ----------------------------------------------------------
 
@@ -52,6 +63,13 @@ test-tree: venv
 	# ansible-test --venv bootstraps pip with a get-pip.py it downloads from a host
 	# that may be unreachable; an offline stand-in takes its place in the cache.
 	test -e $(GET_PIP) || install -D -m 0644 .ci/get_pip_offline.py $(GET_PIP)
+
+eco-venv: $(ECO_VENV)/.installed
+$(ECO_VENV)/.installed: requirements-ecosystem.txt constraints-ecosystem.txt
+	$(PYTHON) -m venv $(ECO_VENV)
+	$(ECO_VENV)/bin/pip install --quiet --upgrade pip
+	$(ECO_VENV)/bin/pip install --quiet -r requirements-ecosystem.txt -c constraints-ecosystem.txt
+	touch $@
 
 engine:
 	bash lab/ensure-docker.sh
@@ -87,9 +105,54 @@ MOLECULE_LOCK := flock /tmp/hostnet-molecule.lock
 molecule: lab $(LINK)
 	$(MOLECULE_LOCK) molecule test --all
 
-test: sanity units lint molecule
+# What a user of Galaxy, AWX or Automation Platform meets, checked on the built tarball.
+ecosystem: eco-venv $(LINK)
+	# The documentation: antsibull-docs' checks, the reference pages up to date, the changelog.
+	PATH=$(ECO_VENV)/bin:$$PATH antsibull-docs lint-collection-docs --plugin-docs .
+	rm -rf $(ECOSYSTEM)/reference
+	PATH=$(ECO_VENV)/bin:$$PATH python .ci/render_reference.py $(ECOSYSTEM)/reference
+	diff -ru docs/reference $(ECOSYSTEM)/reference || { echo "docs/reference is stale: run make docs"; exit 1; }
+	antsibull-changelog lint
+	# The tarball, and Galaxy's import checks on it (ansible-doc, ansible-lint, metadata).
+	rm -f $(ECOSYSTEM)/*.tar.gz
+	ansible-galaxy collection build --force --output-path $(ECOSYSTEM) .
+	tar -tzf $(TARBALL) | sort > $(ECOSYSTEM)/tarball-contents.txt
+	# A HOME of its own: ansible-lint would otherwise also see ~/.ansible/collections.
+	rm -rf $(ECOSYSTEM)/home && mkdir -p $(ECOSYSTEM)/home
+	cd $(ECOSYSTEM) && env -u ANSIBLE_COLLECTIONS_PATH PATH=$(ECO_VENV)/bin:$$PATH HOME=$(ECOSYSTEM)/home \
+	    GALAXY_IMPORTER_CONFIG=$(CURDIR)/.ci/galaxy-importer.cfg \
+	    python -m galaxy_importer.main $(TARBALL) | tee importer.log
+	! grep -E '^(WARNING|ERROR)' $(ECOSYSTEM)/importer.log
+	# A clean venv with the oldest ansible-core supported: install the tarball, read its docs.
+	rm -rf $(CLEAN_VENV)
+	$(PYTHON) -m venv $(CLEAN_VENV)
+	$(CLEAN_VENV)/bin/pip install --quiet $(FLOOR_CORE)
+	env PATH=$(CLEAN_VENV)/bin:/usr/bin:/bin ANSIBLE_COLLECTIONS_PATH=$(CLEAN_VENV)/collections \
+	    sh -c 'ansible-galaxy collection install -p $(CLEAN_VENV)/collections $(TARBALL) \
+	        && ansible-doc hostnet.networkd.networkd_forwarding > /dev/null \
+	        && ansible-doc -t role hostnet.networkd.docker_host_network > /dev/null \
+	        && ansible-playbook -i localhost, --syntax-check hostnet.networkd.audit hostnet.networkd.docker_host'
+	# The execution environment definition: ansible-builder writes its build context.
+	rm -rf $(ECOSYSTEM)/ee-context
+	$(ECO_VENV)/bin/ansible-builder create -f execution-environment.yml -c $(ECOSYSTEM)/ee-context \
+	    --output-filename Containerfile
+
+test: sanity units lint molecule ecosystem
+
+## The documentation ---------------------------------------------------------
+
+docs: eco-venv $(LINK)
+	rm -rf docs/reference
+	PATH=$(ECO_VENV)/bin:$$PATH python .ci/render_reference.py docs/reference
 
 ## The demo -----------------------------------------------------------------
 
 demo: lab $(LINK)
 	$(MOLECULE_LOCK) molecule test --scenario-name lab
+
+## The benchmarks -----------------------------------------------------------
+
+# Both parts hold the lab lock: Molecule runs and the timings must not share the machine.
+bench: lab $(LINK)
+	$(MOLECULE_LOCK) env PYTHONPATH=$(LINK_ROOT) python benchmarks/library_scale.py
+	$(MOLECULE_LOCK) python benchmarks/fleet_bench.py
