@@ -125,7 +125,9 @@ def link_report(view, link, families, desired, shared_states):
     return report
 
 
-def global_report(view):
+def global_report(view, shared_states):
+    """networkd.conf's setting, the live all/default values, and what restart, boot and sysctl reload leave there."""
+    model = view.model
     report = {}
     for family in FAMILIES:
         setting = view.networkd_conf.forwarding[family]
@@ -135,6 +137,12 @@ def global_report(view):
             "source": setting.source.location if setting.source is not None else None,
             "all": live.get("all"),
             "default": live.get("default"),
+            "after_restart": {name: model.prediction(shared_states["restart"], family, name).value
+                              for name in ("all", "default")},
+            "after_boot": {name: model.prediction(model.boot_state, family, name, always=True).value
+                           for name in ("all", "default")},
+            "after_sysctl_reload": {name: model.prediction(shared_states["sysctl_reload"], family, name).value
+                                    for name in ("all", "default")},
         }
         if family == "ipv4":
             entry["ip_forward"] = view.ip_forward
@@ -184,7 +192,7 @@ def audit_report(view, covered, families, desired=1):
     return {
         "systemd_version": view.version,
         "links": [link_report(view, link, families, desired, shared_states) for link in covered],
-        "global": global_report(view),
+        "global": global_report(view, shared_states),
         "network_files": network_files_report(view, view.links),
         "sysctl": sysctl_report(view),
         "warnings": collect_warnings(view, covered),

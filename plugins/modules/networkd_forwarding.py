@@ -321,12 +321,23 @@ global:
         ip_forward:
           description: The live C(net.ipv4.ip_forward).
           type: int
+        after_restart:
+          description: C(all) and C(default) after a networkd restart; null where networkd leaves the value as it is.
+          type: dict
+        after_boot:
+          description: C(all) and C(default) after a reboot, sysctl.d included.
+          type: dict
+        after_sysctl_reload:
+          description: C(all) and C(default) after C(sysctl --system); null where no entry writes the value.
+          type: dict
     ipv6:
-      description: IPv6, with V(networkd_conf), V(source), V(all) and V(default).
+      description: IPv6, with the same keys but V(ip_forward).
       type: dict
   sample:
-    ipv4: {networkd_conf: "no", source: /etc/systemd/networkd.conf.d/10-harden.conf:2, all: 1, default: 1, ip_forward: 1}
-    ipv6: {networkd_conf: null, source: null, all: 0, default: 0}
+    ipv4: {networkd_conf: "no", source: /etc/systemd/networkd.conf.d/10-harden.conf:2, all: 1, default: 1, ip_forward: 1,
+           after_restart: {all: 0, default: 0}, after_boot: {all: 0, default: 0}, after_sysctl_reload: {all: null, default: null}}
+    ipv6: {networkd_conf: null, source: null, all: 0, default: 0,
+           after_restart: {all: null, default: null}, after_boot: {all: 0, default: 0}, after_sysctl_reload: {all: null, default: null}}
 network_files:
   description: Every .network file considered, in the order networkd loads them, then the overridden ones.
   returned: always

@@ -233,3 +233,23 @@ def test_desired_zero_reports_what_turns_forwarding_on():
     result = uplink(files, 257, desired=0)
     assert result["risk"].startswith("uplink0 IPv4 forwarding is 1 now and stays 1 on `networkctl reconfigure`")
     assert "10-up.network:5 (IPv4Forwarding=yes)" in result["risk"]
+
+
+def test_global_report_predicts_all_and_default_after_restart_boot_and_sysctl_reload():
+    files = {ETC + "10-up.network": network(network="IPv4Forwarding=yes"),
+             CONF_D + "10-harden.conf": "[Network]\nIPv4Forwarding=no\n",
+             "/etc/sysctl.d/99-cis.conf": "net.ipv4.ip_forward = 0\n"}
+    result = report(files, 257, live=LIVE_ON)
+    ipv4 = result["global"]["ipv4"]
+    assert (ipv4["all"], ipv4["default"]) == (1, 1)
+    assert ipv4["after_restart"] == {"all": 0, "default": 0}
+    assert ipv4["after_boot"] == {"all": 0, "default": 0}
+    assert ipv4["after_sysctl_reload"]["all"] == 0
+
+
+def test_global_report_leaves_unwritten_values_null():
+    result = report({ETC + "10-up.network": network()}, 252, live=LIVE_ON)
+    ipv4 = result["global"]["ipv4"]
+    assert ipv4["after_restart"] == {"all": None, "default": None}
+    assert ipv4["after_sysctl_reload"] == {"all": None, "default": None}
+    assert ipv4["after_boot"] == {"all": 0, "default": 0}
