@@ -1,4 +1,5 @@
-#!/usr/bin/python3
+# Copyright: hostnet.networkd contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Send one IPv4 packet from the wire side of a veth pair into the uplink, and report what the kernel did with it.
 
 Usage: packet_probe.py WIRE UPLINK SRC DST
