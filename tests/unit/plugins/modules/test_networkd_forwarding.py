@@ -5,27 +5,16 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
-from ansible_collections.hostnet.networkd.plugins.modules import networkd_forwarding
+from ansible_collections.hostnet.networkd.tests.unit.plugins.modules.module_runner import run
 
 LINKS = [{"name": "uplink0", "type": "ether", "kind": "veth", "mac": "02:00:00:00:00:01", "ifindex": 2},
          {"name": "docker0", "type": "bridge", "kind": "bridge", "ifindex": 3}]
 UPLINK_FILE = "etc/systemd/network/10-uplink0.network"
-
-
-def run(capsys, **args):
-    """Run the module; returns (exit code, result dict)."""
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exited:
-            networkd_forwarding.main()
-    return exited.value.code, json.loads(capsys.readouterr().out)
 
 
 def warning_texts(result):

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import errno
-import json
 import multiprocessing
 import os
 import signal
@@ -16,6 +15,7 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.hostnet.networkd.plugins.modules import networkd_forwarding
+from ansible_collections.hostnet.networkd.tests.unit.plugins.modules.module_runner import run
 
 LINKS = [{"name": "uplink0", "type": "ether", "kind": "veth", "mac": "02:00:00:00:00:01", "ifindex": 2}]
 UPLINK_FILE = "etc/systemd/network/10-uplink0.network"
@@ -30,13 +30,6 @@ def root(tmp_path):
     path.parent.mkdir(parents=True)
     path.write_bytes(BEFORE)
     return str(tmp_path)
-
-
-def run(capsys, **args):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exited:
-            networkd_forwarding.main()
-    return exited.value.code, json.loads(capsys.readouterr().out)
 
 
 def directory_listing(root):
