@@ -29,7 +29,7 @@ LAB_REPOSITORY = "hostnet-lab"
 RECIPE_LABEL = "org.hostnet.lab.recipe"
 PACKAGES = (
     "systemd", "systemd-sysv", "dbus", "udev", "python3", "iproute2",
-    "procps", "netplan.io", "nftables", "iptables",
+    "procps", "netplan.io", "nftables", "iptables", "openssh-server",
 )
 HERE = os.path.dirname(os.path.abspath(__file__))
 PLATFORMS_FILE = os.path.join(HERE, os.pardir, "extensions", "molecule", "config.yml")
