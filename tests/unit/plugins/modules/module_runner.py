@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: hostnet.networkd contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Run the networkd_forwarding module in-process, as the module tests do."""
+"""Run a module of the collection in-process, as the module tests do."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.hostnet.networkd.plugins.modules import networkd_forwarding
 
 
-def run(capsys, **args):
-    """Run the module; returns (exit code, result dict)."""
+def run(capsys, module=networkd_forwarding, **args):
+    """Run ``module`` (networkd_forwarding unless told); returns (exit code, result dict)."""
     with patch_module_args(args):
         with pytest.raises(SystemExit) as exited:
-            networkd_forwarding.main()
+            module.main()
     return exited.value.code, json.loads(capsys.readouterr().out)
