@@ -201,7 +201,7 @@ def roll_back(directory, restart=None):
 
     ``restart`` runs a command and returns its exit status; the default runs it with subprocess.
     """
-    restart = restart or (lambda argv: subprocess.call(argv))
+    restart = restart or subprocess.call
     changed = restore(directory)
     status = restart(["systemctl", "restart", NETWORKD_UNIT]) if changed else None
     record = {"snapshot": load_manifest(directory)["id"], "fired_at": time.time(),
@@ -220,10 +220,11 @@ def main(argv):
     except (OSError, SnapshotError) as error:
         sys.stderr.write("hostnet.networkd rollback failed: %s\n" % error)
         return 1
-    print("hostnet.networkd rollback: restored %s; networkd restart exit status %s"
-          % (", ".join(record["restored"]) or "nothing (the files were unchanged)", record["networkd_restart_status"]))
+    sys.stdout.write("hostnet.networkd rollback: restored %s; networkd restart exit status %s\n"
+                     % (", ".join(record["restored"]) or "nothing (the files were unchanged)",
+                        record["networkd_restart_status"]))
     return 1 if record["networkd_restart_status"] else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    raise SystemExit(main(sys.argv))

@@ -69,8 +69,8 @@ options:
 notes:
   - The timer is the transient unit C(hostnet-networkd-rollback.timer); C(systemctl list-timers) shows it while armed,
     and C(journalctl -u hostnet-networkd-rollback.service) what it restored.
-  - Only the files under O(paths) are restored. sysctl.d files, for example, are not: they do not decide
-    whether the host can be reached.
+  - Only the files under O(paths) are restored. sysctl.d files, for example, are not, because they do not
+    decide whether the host can be reached.
 seealso:
   - module: hostnet.networkd.networkd_forwarding
   - module: ansible.builtin.wait_for_connection
@@ -241,9 +241,10 @@ def armed(module, timer):
 def confirmed(module, timer):
     fired = timer.fired_since_armed()
     if fired:
+        when = time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(fired["fired_at"]))
+        restored_paths = ", ".join(fired["restored"]) or "none had changed"
         module.fail_json(msg="the rollback fired at %s, before the change was confirmed: the host is back on the files "
-                             "saved before it (%s)" % (time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(fired["fired_at"])),
-                                                      ", ".join(fired["restored"]) or "none had changed"), fired=fired)
+                             "saved before it (%s)" % (when, restored_paths), fired=fired)
     if not timer.is_armed():
         return dict(changed=False)
     if not module.check_mode:

@@ -79,7 +79,7 @@ def test_arming_needs_the_snapshot_just_saved(capsys, systemd, host):
 
 
 def test_arming_starts_the_timer_on_the_saved_restore_program(capsys, systemd, host):
-    _, saved = call(capsys, host, state="saved")
+    saved = call(capsys, host, state="saved")[1]
     code, result = call(capsys, host, state="armed", snapshot=saved["snapshot"], timeout=30)
     assert code == 0 and result["changed"] and systemd.armed
     start = [argv for argv in systemd.commands if argv[0].endswith("systemd-run")][0]
@@ -90,13 +90,13 @@ def test_arming_starts_the_timer_on_the_saved_restore_program(capsys, systemd, h
 
 
 def test_check_mode_arms_nothing(capsys, systemd, host):
-    _, saved = call(capsys, host, state="saved")
+    saved = call(capsys, host, state="saved")[1]
     code, result = call(capsys, host, state="armed", snapshot=saved["snapshot"], _ansible_check_mode=True)
     assert code == 0 and result["changed"] and not systemd.armed
 
 
 def test_confirming_disarms(capsys, systemd, host):
-    _, saved = call(capsys, host, state="saved")
+    saved = call(capsys, host, state="saved")[1]
     call(capsys, host, state="armed", snapshot=saved["snapshot"])
     code, result = call(capsys, host, state="confirmed")
     assert code == 0 and result["changed"] and not systemd.armed
@@ -105,7 +105,7 @@ def test_confirming_disarms(capsys, systemd, host):
 
 
 def test_a_rollback_that_fired_cannot_be_confirmed(capsys, systemd, host):
-    _, saved = call(capsys, host, state="saved")
+    saved = call(capsys, host, state="saved")[1]
     call(capsys, host, state="armed", snapshot=saved["snapshot"])
     host_file = os.path.join(host["paths"][0], "10-uplink.network")
     with open(host_file, "wb") as stream:
@@ -120,7 +120,7 @@ def test_a_rollback_that_fired_cannot_be_confirmed(capsys, systemd, host):
 
 
 def test_restoring_now_disarms_restores_and_restarts_networkd(capsys, systemd, host):
-    _, saved = call(capsys, host, state="saved")
+    saved = call(capsys, host, state="saved")[1]
     call(capsys, host, state="armed", snapshot=saved["snapshot"])
     host_file = os.path.join(host["paths"][0], "10-uplink.network")
     with open(host_file, "wb") as stream:
