@@ -127,7 +127,7 @@ class ForwardingModel:
             return 1, _describe(settings.send_ra_source)
         return manager.get(family)
 
-    def _enables_global(self, plan, family):
+    def enables_global(self, plan, family):
         """228-255 (and the 219 global write): does this network turn global forwarding on?"""
         settings = plan.settings
         if settings.ip_forward and family in settings.ip_forward:
@@ -154,7 +154,7 @@ class ForwardingModel:
                 own = self._own_value(plan, family, manager)
                 if own is not None:
                     state.write(family, link.name, own[0], own[1])
-            cause = self._enables_global(plan, "ipv4")
+            cause = self.enables_global(plan, "ipv4")
             if version < IPFORWARD_NO_GLOBAL_WRITE and cause and plan.settings.ip_forward is not None:
                 if state.get("ipv4", "all").value != 1:
                     state.write("ipv4", "all", 1, cause)
@@ -163,7 +163,7 @@ class ForwardingModel:
             if link.is_loopback:
                 return
             for family in FAMILIES:
-                cause = self._enables_global(plan, family)
+                cause = self.enables_global(plan, family)
                 if cause:
                     self._write_global(state, family, "all", 1, cause)
             return

@@ -20,10 +20,16 @@ GLOBAL_NAMES = ("all", "default")
 
 @dataclass(frozen=True)
 class Value:
-    """A forwarding value and the write that set it (None: the value found at the start)."""
+    """A forwarding value and the write that set it (None: the value found at the start).
+
+    ``inherited_from`` is None when the write named this sysctl itself, "all"
+    when the kernel spread a write of `all` to it, "default" when the device
+    copied `default` at its creation; ``cause`` is then that write's.
+    """
 
     value: Optional[int]
     cause: Optional[str] = None
+    inherited_from: Optional[str] = None
 
 
 class KernelForwarding:
@@ -50,23 +56,27 @@ class KernelForwarding:
     def interfaces(self, family):
         return [name for name in self._values.get(family, {}) if name not in GLOBAL_NAMES]
 
-    def _set(self, family, name, value, cause):
-        self._values.setdefault(family, {})[name] = Value(value, cause)
+    def _set(self, family, name, value, cause, inherited_from=None):
+        self._values.setdefault(family, {})[name] = Value(value, cause, inherited_from)
         self.touched.add((family, name))
 
     def add_interface(self, name):
         """A new device takes its forwarding from `default`, as the kernel does at creation."""
         for family in self._values:
             default = self.get(family, "default")
-            self._values[family][name] = Value(default.value, default.cause)
+            self._values[family][name] = Value(default.value, default.cause, "default")
 
     def write(self, family, name, value, cause):
         """Write ``value`` to net.<family>.conf.<name>.forwarding (name "all" for ip_forward)."""
         if name == "all":
             changed = self.get(family, "all").value != value
             if family == "ipv6" or changed:
-                for target in ["all", "default"] + self.interfaces(family):
-                    self._set(family, target, value, cause)
+                self._set(family, "all", value, cause)
+                for target in ["default"] + self.interfaces(family):
+                    # networkd writes default just before all (the same cause): that stays its own write.
+                    own = self.get(family, target)
+                    direct = own.inherited_from is None and (own.value, own.cause) == (value, cause)
+                    self._set(family, target, value, cause, inherited_from=None if direct else "all")
             else:
                 self.touched.add((family, "all"))
             return

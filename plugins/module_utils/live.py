@@ -53,6 +53,9 @@ Ethtool = Callable[[str], Tuple[Optional[str], Optional[str]]]
 SYS_CLASS_NET = "/sys/class/net"
 UDEV_DATA = "/run/udev/data"
 NETWORKD_CREDENTIALS = "/run/credentials/systemd-networkd.service"
+NETWORKD_UNIT = "systemd-networkd.service"
+# ActiveState values of a unit that runs (src/basic/unit-def.c unit_active_state_table).
+RUNNING_STATES = ("active", "reloading", "refreshing")
 ZERO_MAC = "00:00:00:00:00:00"
 
 # Kernel ARPHRD_* values (include/uapi/linux/if_arp.h) and systemd's names for
@@ -115,6 +118,26 @@ VM_VIRTUALIZATIONS = frozenset((
 ))
 
 
+@dataclass(frozen=True)
+class NetworkdService:
+    """What systemd says about systemd-networkd.service, and whether networkctl is installed.
+
+    The states are systemctl's words (LoadState loaded, not-found, masked...; ActiveState active,
+    inactive, failed...). ``error`` says why systemctl could not tell; the states are then None.
+    """
+
+    networkctl: bool
+    load_state: Optional[str] = None
+    active_state: Optional[str] = None
+    sub_state: Optional[str] = None
+    error: Optional[str] = None
+
+    @property
+    def loaded(self):
+        """Installed and loadable, though perhaps not running: files written now apply once it starts."""
+        return self.networkctl and self.load_state == "loaded"
+
+
 @dataclass
 class LiveState:
     links: List[Link]                                 # every link, sorted by ifindex
@@ -124,6 +147,7 @@ class LiveState:
     facts: HostFacts
     sysctl_writable: Optional[bool]                   # False when /proc/sys/net is mounted read-only
     warnings: List[str] = field(default_factory=list)
+    networkd: Optional[NetworkdService] = None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -288,6 +312,53 @@ def systemd_version(runner, which):
         version = _parse_systemd_version(result[1])
         if version is not None:
             return version
+    return None
+
+
+# --------------------------------------------------------------------------- systemd-networkd
+
+def read_networkd_service(runner, which):
+    # type: (Runner, Which) -> NetworkdService
+    """systemd-networkd.service's LoadState, ActiveState and SubState from ``systemctl show``.
+
+    For a unit systemd does not know, ``systemctl show`` answers LoadState=not-found with exit
+    status 0; without systemd as PID 1 it fails ("System has not been booted with systemd").
+    """
+    try:
+        networkctl = bool(which("networkctl"))
+    except Exception:  # a broken lookup is a missing tool
+        networkctl = False
+    result = _run(runner, which, "systemctl", ["show", NETWORKD_UNIT, "--property=LoadState,ActiveState,SubState"])
+    if result is None:
+        return NetworkdService(networkctl, error="systemctl is not available")
+    rc, out, err = result
+    properties = _parse_env_lines(out)
+    if rc != 0 or not properties.get("LoadState"):
+        reason = (err.strip() or out.strip() or "exit status %d" % rc).splitlines()[0][:200]
+        return NetworkdService(networkctl, error="`systemctl show %s` failed: %s" % (NETWORKD_UNIT, reason))
+    return NetworkdService(networkctl, properties["LoadState"], properties.get("ActiveState") or None,
+                           properties.get("SubState") or None)
+
+
+def networkd_problem(service):
+    # type: (NetworkdService) -> Optional[str]
+    """One sentence on why networkd will not apply its files now, and what to do; None when it runs."""
+    unit = NETWORKD_UNIT
+    if not service.networkctl:
+        return "systemd-networkd is not installed: networkctl is missing. Install systemd-networkd first."
+    if service.error:
+        return "The state of systemd-networkd cannot be read (%s)." % service.error
+    if service.load_state == "not-found":
+        return "systemd-networkd is not installed (%s: LoadState=not-found). Install systemd-networkd first." % unit
+    if service.load_state == "masked":
+        return ("systemd-networkd is masked (%s: LoadState=masked): unmask it with `systemctl unmask %s`, "
+                "then start it with `systemctl enable --now %s`." % (unit, unit, unit))
+    if service.load_state != "loaded":
+        return "%s cannot be loaded (LoadState=%s): see `systemctl status %s`." % (unit, service.load_state, unit)
+    if service.active_state not in RUNNING_STATES:
+        hint = " `journalctl -u %s` says why it failed." % unit if service.active_state == "failed" else ""
+        return ("systemd-networkd is installed but not running (%s: ActiveState=%s, SubState=%s): start it with "
+                "`systemctl enable --now %s`.%s" % (unit, service.active_state, service.sub_state, unit, hint))
     return None
 
 
@@ -669,4 +740,5 @@ def read_live_state(runner, which, fs=None, ethtool=None):
         facts=facts,
         sysctl_writable=writable,
         warnings=warnings,
+        networkd=read_networkd_service(runner, which),
     )

@@ -30,6 +30,12 @@ description:
     get a drop-in under C(/etc/systemd/network/<name>.network.d/), which survives
     regeneration and upgrades. Writes are atomic and keep owner, group, mode
     and SELinux context.
+  - Every run returns RV(evidence) for auditors, which lists the forwarding sysctls that are 1, the
+    file and line that set each, why a container host needs it, and the CIS and DISA STIG items it
+    deviates from.
+  - On a live host it reads systemd-networkd's state (RV(networkd)). With O(state=enabled) or
+    O(state=disabled) it fails before writing anything when networkd is not installed, masked, or
+    its state cannot be read.
   - The module never reloads networkd. Apply a change with C(networkctl reload),
     which reads the files again and reconfigures the links whose files changed;
     C(networkctl reconfigure <link>) alone does not read edited files. A change
@@ -410,6 +416,119 @@ changes:
       type: list
       elements: str
   sample: {created: [/etc/systemd/network/10-netplan-eth0.network.d/50-hostnet-forwarding.conf], modified: [], removed: []}
+evidence:
+  description:
+    - Evidence for auditors that the host forwards because it is a container host, for the
+      covered links (in check mode, as the change would leave the files).
+    - Lists every forwarding sysctl that reads 1 now or will after a reboot (C(net.ipv4.ip_forward),
+      and C(all), C(default) and each covered link for both families), what sets it, why, and the
+      hardening benchmark items (CIS, DISA STIG) it deviates from. Sysctls at 0 are not listed.
+    - Holds no timestamp, so it changes only when the host does.
+  returned: always
+  type: dict
+  contains:
+    format:
+      description: The version of this document's layout.
+      type: str
+      sample: hostnet.networkd.evidence/1
+    host:
+      description: The host name the host reports, or null without live state.
+      type: str
+      sample: docker-host-17
+    systemd_version:
+      description: The systemd version the evidence is for.
+      type: int
+      sample: 257
+    role:
+      description: The role of the host that justifies forwarding.
+      type: str
+      sample: container host
+    uplinks:
+      description: The covered links that networkd manages and that are not Docker's own (C(docker0), C(br-*), C(veth*)).
+      type: list
+      elements: str
+      sample: [uplink0]
+    forwarding:
+      description: One entry per sysctl that is or will be 1, in a fixed order.
+      type: list
+      elements: dict
+      contains:
+        key:
+          description: The sysctl.
+          type: str
+          sample: net.ipv4.conf.uplink0.forwarding
+        live:
+          description: Its value now (before any change); null without live state.
+          type: int
+          sample: 1
+        after_boot:
+          description: Its value after a reboot, as the files say.
+          type: int
+          sample: 1
+        set_by:
+          description:
+            - What sets it to 1. A sysctl.d line or a networkd key is given as C(file:line) followed by the
+              setting in parentheses; otherwise the kernel's rule (C(kernel propagation from net.ipv4.ip_forward),
+              or a copy of C(default) when the link appeared), or a runtime write that no file explains.
+          type: list
+          elements: str
+          sample: ["/etc/sysctl.d/90-hostnet-forwarding.conf:4 (net.ipv4.conf.uplink0.forwarding = 1)",
+                   "/etc/systemd/network/10-uplink0.network:6 (IPv4Forwarding=yes)"]
+        reason:
+          description: Why a container host needs it on.
+          type: str
+          sample: "container host: uplink0 is an uplink; Docker routes the containers' traffic out through it"
+        deviates_from:
+          description: The benchmark items that want this sysctl at 0; empty when no item names it.
+          type: list
+          elements: dict
+          contains:
+            benchmark:
+              description: The benchmark.
+              type: str
+              sample: CIS Debian Linux 12 Benchmark
+            version:
+              description: Its version.
+              type: str
+              sample: v1.1.0
+            item:
+              description: The item number or STIG ID.
+              type: str
+              sample: 3.3.1
+            title:
+              description: The item's title.
+              type: str
+              sample: Ensure ip forwarding is disabled
+networkd:
+  description:
+    - The state of systemd-networkd on the live host, from C(systemctl show systemd-networkd.service).
+    - With O(state=enabled) or O(state=disabled) the module fails before writing anything when
+      networkd is not installed, is masked, or its state cannot be read; when it is installed but
+      not running, it warns (the files apply once networkd starts).
+  returned: when root is /
+  type: dict
+  contains:
+    networkctl:
+      description: Whether C(networkctl) is installed.
+      type: bool
+      sample: true
+    load_state:
+      description: The unit's C(LoadState) (V(loaded), V(not-found), V(masked)...), or null when it cannot be read.
+      type: str
+      sample: loaded
+    active_state:
+      description: The unit's C(ActiveState) (V(active), V(inactive), V(failed)...).
+      type: str
+      sample: active
+    sub_state:
+      description: The unit's C(SubState) (V(running), V(dead), V(failed)...).
+      type: str
+      sample: running
+    problem:
+      description: Null when networkd runs, else one sentence saying what is wrong and what to do.
+      type: str
+      sample: "systemd-networkd is masked (systemd-networkd.service: LoadState=masked): unmask it with
+        `systemctl unmask systemd-networkd.service`, then start it with `systemctl enable --now systemd-networkd.service`."
 warnings:
   description:
     - What networkd would log and ignore, and what the module could not decide.
@@ -433,11 +552,12 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.hostnet.networkd.plugins.module_utils.audit import HostView, audit_report, select_links
+from ansible_collections.hostnet.networkd.plugins.module_utils.evidence import build_evidence
 from ansible_collections.hostnet.networkd.plugins.module_utils.facts import HostFacts
 from ansible_collections.hostnet.networkd.plugins.module_utils.filesystem import OverlayFileSystem, RootFileSystem
 from ansible_collections.hostnet.networkd.plugins.module_utils.fix import FixError, FixPlanner
 from ansible_collections.hostnet.networkd.plugins.module_utils.links import Link
-from ansible_collections.hostnet.networkd.plugins.module_utils.live import read_live_state
+from ansible_collections.hostnet.networkd.plugins.module_utils.live import networkd_problem, read_live_state
 from ansible_collections.hostnet.networkd.plugins.module_utils.versions import (
     ONE_WAY_GLOBAL,
     PER_LINK_FORWARDING_KEYS,
@@ -474,22 +594,41 @@ ARGUMENT_SPEC = dict(
 )
 
 
+def check_networkd(module, service):
+    """networkd's state as returned; a warning when it will not apply the files now.
+
+    Files for a networkd that is missing, masked or whose state cannot be read would never be
+    applied: with state enabled or disabled that is an error, raised before anything is written.
+    Files for an installed networkd that is stopped apply once it starts: a warning.
+    """
+    problem = networkd_problem(service)
+    report = {"networkctl": service.networkctl, "load_state": service.load_state,
+              "active_state": service.active_state, "sub_state": service.sub_state, "problem": problem}
+    if problem and module.params["state"] != "audit" and not service.loaded:
+        module.fail_json(msg="%s Nothing was changed." % problem, networkd=report)
+    if problem:
+        module.warn(problem)
+    return report
+
+
 def gather(module, fs):
-    """Read the host once: live state on /, else what the parameters describe."""
+    """Read the host once: live state and networkd's state on /, else what the parameters describe."""
     params = module.params
     live = None
+    networkd = None
     if params["root"] == "/":
         live = read_live_state(
             lambda args: module.run_command(args, environ_update={"LC_ALL": "C", "SYSTEMD_COLORS": "0"}),
             module.get_bin_path)
         for warning in live.warnings:
             module.warn(warning)
+        networkd = check_networkd(module, live.networkd)
     version = params["systemd_version"] or (live.systemd_version if live else None) or installed_version(fs)
     if version is None:
         module.fail_json(msg="cannot tell the systemd version below %s: no networkctl or systemctl answers and no "
                              "libsystemd-shared is installed; set systemd_version" % params["root"])
     described = params["links"] is not None
-    return HostView(
+    view = HostView(
         version=version,
         fs=fs,
         links=[Link.from_dict(link) for link in params["links"]] if described else (live.links if live else []),
@@ -497,6 +636,7 @@ def gather(module, fs):
         live_values=live.forwarding if live and not described else {},
         ip_forward=live.ip_forward if live else None,
     )
+    return view, networkd
 
 
 def covered_links(module, links):
@@ -619,7 +759,8 @@ def main():
     )
     params = module.params
     fs = RootFileSystem(params["root"])
-    view = gather(module, fs).load()
+    view, networkd = gather(module, fs)
+    view = view.load()
     families = ["ipv4", "ipv6"] if params["family"] == "both" else [params["family"]]
     syntax = params["syntax"]
     if syntax == "auto":
@@ -646,8 +787,11 @@ def main():
     result.update(
         changed=bool(changes),
         syntax=syntax,
+        evidence=build_evidence(view, covered),
         changes={action: [c.path for c in changes if c.action == action] for action in ("created", "modified", "removed")},
     )
+    if networkd is not None:
+        result["networkd"] = networkd
     if module._diff:
         result["diff"] = [diff_of(change) for change in changes]
     if changes and not module.check_mode:

@@ -13,13 +13,16 @@ import pytest
 from ansible_collections.hostnet.networkd.plugins.module_utils.filesystem import MemoryFileSystem
 from ansible_collections.hostnet.networkd.plugins.module_utils.live import (
     LiveState,
+    NetworkdService,
     discover_links,
     ethtool_ioctl,
     host_facts,
+    networkd_problem,
     parse_link_json,
     parse_udev_database,
     read_forwarding,
     read_live_state,
+    read_networkd_service,
     systemd_version,
 )
 
@@ -618,6 +621,85 @@ def test_uefi_is_false_inside_a_container():
     assert facts.firmware == frozenset()
 
 
+# --------------------------------------------------------------------------- systemd-networkd
+
+SHOW_NETWORKD = ("systemctl", "show", "systemd-networkd.service", "--property=LoadState,ActiveState,SubState")
+
+
+def networkd_service(load_state, active_state="inactive", sub_state="dead", tools=None):
+    answer = (0, "LoadState=%s\nActiveState=%s\nSubState=%s\n" % (load_state, active_state, sub_state), "")
+    return read_networkd_service(FakeRunner({SHOW_NETWORKD: answer}), make_which(tools))
+
+
+def test_a_running_networkd_has_no_problem():
+    service = networkd_service("loaded", "active", "running")
+    assert (service.load_state, service.active_state, service.sub_state) == ("loaded", "active", "running")
+    assert networkd_problem(service) is None
+
+
+def test_an_unknown_unit_is_not_installed():
+    assert networkd_problem(networkd_service("not-found")) == (
+        "systemd-networkd is not installed (systemd-networkd.service: LoadState=not-found). "
+        "Install systemd-networkd first.")
+
+
+def test_missing_networkctl_is_not_installed_whatever_systemctl_says():
+    tools = dict(ALL_TOOLS)
+    del tools["networkctl"]
+    service = networkd_service("loaded", "active", "running", tools=tools)
+    assert service.networkctl is False and not service.loaded
+    assert networkd_problem(service).startswith("systemd-networkd is not installed: networkctl is missing.")
+
+
+def test_a_masked_unit_says_masked_and_how_to_unmask():
+    problem = networkd_problem(networkd_service("masked"))
+    assert problem.startswith("systemd-networkd is masked (systemd-networkd.service: LoadState=masked)")
+    assert "systemctl unmask systemd-networkd.service" in problem
+
+
+def test_a_stopped_unit_says_its_state_and_how_to_start_it():
+    service = networkd_service("loaded", "inactive", "dead")
+    problem = networkd_problem(service)
+    assert service.loaded
+    assert problem.startswith("systemd-networkd is installed but not running "
+                              "(systemd-networkd.service: ActiveState=inactive, SubState=dead)")
+    assert "systemctl enable --now systemd-networkd.service" in problem
+    assert "journalctl" not in problem
+
+
+def test_a_failed_unit_points_to_the_journal():
+    assert "journalctl -u systemd-networkd.service" in networkd_problem(networkd_service("loaded", "failed", "failed"))
+
+
+def test_without_systemctl_the_state_cannot_be_read():
+    tools = dict(ALL_TOOLS)
+    del tools["systemctl"]
+    service = read_networkd_service(FakeRunner(), make_which(tools))
+    assert service.load_state is None
+    assert networkd_problem(service) == "The state of systemd-networkd cannot be read (systemctl is not available)."
+
+
+def test_a_failing_systemctl_is_reported_with_its_message():
+    answer = (1, "", "System has not been booted with systemd as init system (PID 1). Can't operate.\n")
+    service = read_networkd_service(FakeRunner({SHOW_NETWORKD: answer}), make_which())
+    assert networkd_problem(service) == (
+        "The state of systemd-networkd cannot be read (`systemctl show systemd-networkd.service` failed: "
+        "System has not been booted with systemd as init system (PID 1). Can't operate.).")
+
+
+def test_a_runner_that_raises_is_a_missing_answer_not_a_traceback():
+    def broken(args):
+        raise OSError("exec format error")
+    service = read_networkd_service(broken, make_which())
+    assert service.error == "systemctl is not available"
+
+
+def test_a_unit_that_cannot_be_loaded_says_so():
+    assert networkd_problem(NetworkdService(True, "bad-setting", "inactive", "dead")) == (
+        "systemd-networkd.service cannot be loaded (LoadState=bad-setting): "
+        "see `systemctl status systemd-networkd.service`.")
+
+
 # --------------------------------------------------------------------------- everything
 
 def test_read_live_state_gathers_everything():
@@ -641,6 +723,16 @@ def test_read_live_state_with_nothing_available_warns_instead_of_raising():
     assert state.systemd_version is None
     assert state.sysctl_writable is None
     assert len(state.warnings) >= 5
+    assert state.networkd == NetworkdService(False, error="systemctl is not available")
+
+
+def test_read_live_state_without_networkctl_uses_systemctl_and_reports_networkd_missing():
+    tools = dict(ALL_TOOLS)
+    del tools["networkctl"]
+    answers = answers_with({SHOW_NETWORKD: (0, "LoadState=not-found\nActiveState=inactive\nSubState=dead\n", "")})
+    state = read_live_state(FakeRunner(answers), make_which(tools), MemoryFileSystem(host_files()), FakeEthtool())
+    assert state.systemd_version == 256
+    assert networkd_problem(state.networkd).startswith("systemd-networkd is not installed")
 
 
 def test_commands_run_only_when_which_finds_them():

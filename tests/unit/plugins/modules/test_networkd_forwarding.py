@@ -147,3 +147,20 @@ def test_check_mode_reports_the_dropin_it_would_create_for_a_run_file(capsys, tm
     assert uplink["dropins"] == [dropin]
     assert uplink["ipv4"]["after_reconfigure"] == 1 and uplink["ipv4"]["source"] == dropin + ":4"
     assert not os.path.exists(os.path.join(root, dropin.lstrip("/")))
+
+
+def test_evidence_is_returned_in_audit_mode(capsys, root):
+    code, result = run(capsys, root=root, systemd_version=257, links=LINKS)
+    assert code == 0
+    assert result["evidence"]["uplinks"] == ["uplink0"]
+    # IPv4Forwarding=no in networkd.conf.d and IPForward= ignored on 257: nothing will be 1 after a boot.
+    assert result["evidence"]["forwarding"] == []
+
+
+def test_evidence_in_check_mode_names_the_line_the_change_would_write(capsys, root):
+    code, result = run(capsys, root=root, systemd_version=257, links=LINKS, state="enabled",
+                       interfaces=["uplink0"], _ansible_check_mode=True)
+    assert code == 0 and result["changed"] is True
+    uplink = [item for item in result["evidence"]["forwarding"] if item["key"] == "net.ipv4.conf.uplink0.forwarding"]
+    assert uplink[0]["after_boot"] == 1
+    assert uplink[0]["set_by"] == ["/%s:5 (IPv4Forwarding=yes)" % UPLINK_FILE]
