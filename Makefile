@@ -29,7 +29,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(LINK_ROOT)
 export ANSIBLE_NOCOLOR          ?= $(if $(CI),1,)
 export HOSTNET_LAB_CGROUP       ?= $(shell lab/detect-cgroup.sh)
 
-.PHONY: help demo test sanity units lint molecule lab clean-lab clean venv engine docs ecosystem eco-venv bench
+.PHONY: help demo test static-checks sanity units lint molecule lab clean-lab clean venv engine docs ecosystem eco-venv bench
 
 help:
 	@echo "make demo      run the main job on the built-in lab"
@@ -140,7 +140,13 @@ ecosystem: eco-venv $(LINK)
 	$(ECO_VENV)/bin/ansible-builder create -f execution-environment.yml -c $(ECOSYSTEM)/ee-context \
 	    --output-filename Containerfile
 
-test: sanity units lint molecule ecosystem
+# Molecule spends most of its time waiting on containers, so the static checks run beside
+# it (one after the other). Each prints its output when it is done.
+test: lab $(LINK)
+	$(MAKE) --jobs 2 --output-sync=target molecule static-checks
+
+static-checks:
+	$(MAKE) --jobs 1 sanity units lint ecosystem
 
 ## The documentation ---------------------------------------------------------
 
