@@ -13,6 +13,9 @@ from __future__ import annotations
 import errno
 import os
 import posixpath
+import stat
+
+READ_SIZE = 64 * 1024
 
 
 class FileSystemView:
@@ -50,32 +53,50 @@ class RootFileSystem(FileSystemView):
 
     def __init__(self, root="/"):
         self.root = os.path.abspath(root)
-        # Resolved directories. The view is read while nothing changes the tree (the module
-        # writes only after its last read), and an audit resolves the same few directories
-        # for thousands of files.
-        self._directories = {"/": "/"}
+        self._host_prefix = self.root + "/"
+        # In-root path -> (resolved in-root path, st_mode, st_size), both None when it cannot be
+        # examined. The view is read while nothing changes the tree (the module writes only after
+        # its last read), and an audit asks is_file(), is_masked() and read_bytes() of thousands
+        # of files in the same few directories: each path component costs one lstat(), once.
+        self._lookups = {}
 
     def host_path(self, path):
         """The path on the controller's or target's real filesystem for ``path`` inside the root."""
-        return os.path.join(self.root, path.lstrip("/")) if self.root != "/" else path
+        return self._host_prefix + path.lstrip("/") if self.root != "/" else path
 
-    def _resolve(self, path, depth=0):
-        """Follow symlinks inside the root; returns the resolved in-root path."""
+    def _lookup(self, path, depth=0):
+        """(resolved in-root path, st_mode, st_size); symlinks are followed inside the root.
+
+        The resolved path is never a symlink, so its lstat() is the stat() a
+        caller would otherwise make.
+        """
+        found = self._lookups.get(path)
+        if found is None:
+            normalized = posixpath.normpath("/" + path.lstrip("/"))
+            found = self._lookups.get(normalized)
+            if found is None:
+                found = self._lookups[normalized] = self._follow(normalized, depth)
+            self._lookups[path] = found
+        return found
+
+    def _follow(self, path, depth):
+        """Resolve normalized ``path``: its directory through the cache, then its last component."""
         if depth > 32:
             raise OSError(errno.ELOOP, "Too many levels of symbolic links", path)
-        directory, name = posixpath.split(posixpath.normpath("/" + path.lstrip("/")))
+        directory, name = posixpath.split(path)
         if not name:
-            return "/"
-        if directory not in self._directories:
-            self._directories[directory] = self._resolve(directory, depth)
-        parent = self._directories[directory]
+            return ("/",) + _mode_and_size(os.stat, self.root)    # the root itself may be a symlink on the host
+        parent = self._lookup(directory, depth)[0]
         candidate = posixpath.join(parent, name)
-        real = self.host_path(candidate)
-        if os.path.islink(real):
-            target = os.readlink(real)
-            joined = target if target.startswith("/") else posixpath.join(parent, target)
-            return self._resolve(posixpath.normpath(joined), depth + 1)
-        return candidate
+        mode, size = _mode_and_size(os.lstat, self.host_path(candidate))
+        if mode is not None and stat.S_ISLNK(mode):
+            target = os.readlink(self.host_path(candidate))
+            return self._lookup(target if target.startswith("/") else posixpath.join(parent, target), depth + 1)
+        return candidate, mode, size
+
+    def _resolve(self, path):
+        """Follow symlinks inside the root; returns the resolved in-root path."""
+        return self._lookup(path)[0]
 
     def list_dir(self, path):
         try:
@@ -84,33 +105,47 @@ class RootFileSystem(FileSystemView):
             return []
 
     def read_bytes(self, path):
-        with open(self.host_path(self._resolve(path)), "rb") as stream:
-            return stream.read()
+        # os.open() and os.read() rather than open(): no file object to build, no fstat().
+        descriptor = os.open(self.host_path(self._resolve(path)), os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            chunks = []
+            chunk = os.read(descriptor, READ_SIZE)
+            while chunk:
+                chunks.append(chunk)
+                chunk = os.read(descriptor, READ_SIZE)
+            return b"".join(chunks)
+        finally:
+            os.close(descriptor)
 
     def is_dir(self, path):
         try:
-            return os.path.isdir(self.host_path(self._resolve(path)))
+            mode = self._lookup(path)[1]
         except OSError:
             return False
+        return mode is not None and stat.S_ISDIR(mode)
 
     def is_file(self, path):
         try:
-            resolved = self._resolve(path)
+            resolved, mode, _size = self._lookup(path)
         except OSError:
             return False
-        return resolved == "/dev/null" or os.path.isfile(self.host_path(resolved))
+        return resolved == "/dev/null" or (mode is not None and stat.S_ISREG(mode))
 
     def is_masked(self, path):
         try:
-            resolved = self._resolve(path)
+            resolved, _mode, size = self._lookup(path)
         except OSError:
             return False
-        if resolved == "/dev/null":
-            return True
-        try:
-            return os.stat(self.host_path(resolved)).st_size == 0
-        except OSError:
-            return False
+        return resolved == "/dev/null" or size == 0
+
+
+def _mode_and_size(stat_call, host_path):
+    """(st_mode, st_size) from ``stat_call(host_path)``, (None, None) when the path cannot be examined."""
+    try:
+        status = stat_call(host_path)
+    except OSError:
+        return None, None
+    return status.st_mode, status.st_size
 
 
 class Symlink:

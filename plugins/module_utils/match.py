@@ -21,6 +21,7 @@ import operator
 import re
 import string
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Dict, List, Optional, Tuple
 
 from .facts import HostFacts
@@ -76,6 +77,11 @@ DIGITS = "0123456789"
 BOOLEANS = {"1": True, "yes": True, "y": True, "true": True, "t": True, "on": True,
             "0": False, "no": False, "n": False, "false": False, "f": False, "off": False}
 
+_WORD = re.compile("[^%s]+" % WHITESPACE)                   # a word without quotes
+_LITERAL_PREFIX = re.compile("[^%s]*" % re.escape(GLOB_CHARS))
+_DIGITS_ONLY = re.compile("[0-9]+")
+_IFNAME_FORBIDDEN_CHAR = re.compile("[^!-~]|[:/%]")         # not printable ASCII, a space, ':', '/' or '%'
+
 
 @dataclass(frozen=True)
 class ConditionVerdict:
@@ -89,6 +95,9 @@ class ConditionVerdict:
     reason: str
 
 
+NO_CONDITIONS = ConditionVerdict(True, "no conditions")   # shared by most files: a verdict never changes
+
+
 class InvalidCondition(Exception):
     """A condition systemd cannot parse: condition_test() fails, which counts as false."""
 
@@ -100,6 +109,8 @@ def split_words(text, unquote):
     (words, complete); ``complete`` is False when a quote is left open, and the
     unfinished word is then dropped, since systemd keeps the words before the error.
     """
+    if not unquote or not any(quote in text for quote in "'\""):
+        return _WORD.findall(text), True    # nothing to unquote: the runs of non-blank characters
     words = []
     word = None
     quote = None
@@ -129,9 +140,9 @@ def ifname_valid(word):
     """ifname_valid_full(word, IFNAME_VALID_ALTERNATIVE): what Name= accepts (glob characters included)."""
     if not word or len(word.encode("utf-8")) >= ALTIFNAMSIZ:
         return False
-    if word in (".", "..", "all", "default") or all(char in DIGITS for char in word):
+    if word in (".", "..", "all", "default") or _DIGITS_ONLY.fullmatch(word):
         return False
-    return all(32 < ord(char) < 127 and char not in ":/%" for char in word)
+    return not _IFNAME_FORBIDDEN_CHAR.search(word)
 
 
 # -- testing match keys ----------------------------------------------------------------------
@@ -143,20 +154,54 @@ def tested_names(link, systemd_version):
     return (link.name,)
 
 
-def globs_match(patterns, value):
-    """net_condition_test_strv(): ``!``-prefixed patterns exclude, the others must match one.
+class GlobList:
+    """net_condition_test_strv() for one key's patterns: ``!``-prefixed patterns exclude, the others must match one.
 
-    An empty list matches; a missing value (None) matches no pattern.
+    An empty list matches; a missing value (None) matches no pattern. A
+    pattern without glob characters matches only itself, so those are
+    compared as strings (most files name their links exactly); the others
+    are tested with one regex per list.
     """
-    has_positive = matched = False
-    for pattern in patterns:
-        negative = pattern.startswith("!")
-        hit = value is not None and fnmatch.fnmatchcase(value, pattern[1:] if negative else pattern)
-        if negative and hit:
+
+    def __init__(self, patterns):
+        included = [pattern for pattern in patterns if not pattern.startswith("!")]
+        self.has_included = bool(included)
+        self.included, self.included_glob = _literals_and_glob(included)
+        self.excluded, self.excluded_glob = _literals_and_glob(
+            [pattern[1:] for pattern in patterns if pattern.startswith("!")])
+
+    def matches(self, value):
+        if value is None:
+            return not self.has_included
+        if value in self.excluded or (self.excluded_glob is not None and self.excluded_glob(value) is not None):
             return False
-        has_positive = has_positive or not negative
-        matched = matched or hit
-    return matched if has_positive else True
+        return (not self.has_included or value in self.included
+                or (self.included_glob is not None and self.included_glob(value) is not None))
+
+    def matches_any(self, values):
+        """Whether one of ``values`` matches (a loop, not any(): it runs for every link tested)."""
+        for value in values:
+            if self.matches(value):
+                return True
+        return False
+
+
+def _literals_and_glob(patterns):
+    """(the patterns without glob characters, the ``match`` of a regex for the others or None)."""
+    globs = tuple(pattern for pattern in patterns if _is_glob(pattern))
+    literals = frozenset(pattern for pattern in patterns if not _is_glob(pattern))
+    return literals, _compile_globs(globs) if globs else None
+
+
+def _is_glob(pattern):
+    return any(char in pattern for char in GLOB_CHARS)
+
+
+@lru_cache(maxsize=4096)
+def _compile_globs(globs):
+    """The ``match`` of one regex that matches what any of ``globs`` matches with fnmatch.fnmatchcase()."""
+    # translate() anchors each pattern in a group of its own, so the alternatives cannot mix.
+    return re.compile("|".join(fnmatch.translate(glob) for glob in globs)).match
 
 
 def properties_match(entries, properties):
@@ -394,10 +439,7 @@ class Condition:
 
 def _literal_prefix(pattern):
     """The text of a glob before its first glob character."""
-    for index, char in enumerate(pattern):
-        if char in GLOB_CHARS:
-            return pattern[:index]
-    return pattern
+    return _LITERAL_PREFIX.match(pattern).group()
 
 
 # -- the section -----------------------------------------------------------------------------
@@ -408,8 +450,9 @@ class MatchSection:
     def __init__(self, systemd_version):
         self.systemd_version = systemd_version
         self.warnings: List[str] = []
-        self._lists: Dict[str, List[str]] = {key: [] for key in LIST_KEYS}
+        self._lists: Dict[str, List[str]] = {}     # only the list keys the file sets
         self._conditions: Dict[str, Condition] = {}
+        self._key_tests = None      # built on the first match: the section is complete by then
 
     @classmethod
     def from_assignments(cls, assignments, systemd_version):
@@ -430,7 +473,14 @@ class MatchSection:
 
         An empty list passes whatever the link, so only the keys the file sets are tested.
         """
-        return all(self._key_matches(key, patterns, link) for key, patterns in self._lists.items() if patterns)
+        if self._key_tests is None:
+            # Name= last: the indexes already chose the files and links to test by name.
+            keys = sorted((key for key, patterns in self._lists.items() if patterns), key=lambda key: key == "Name")
+            self._key_tests = [self._key_test(key, self._lists[key]) for key in keys]
+        for test in self._key_tests:    # a loop, not all(): this runs for every file and link tested
+            if not test(link):
+                return False
+        return True
 
     def name_prefixes(self):
         """What a link's name must start with to match, or None when any name may match.
@@ -441,13 +491,15 @@ class MatchSection:
         has none). Callers use it to skip files that cannot match a link
         without testing it; matches() stays the one test of a match.
         """
-        patterns = self._lists["Name"]
+        patterns = self._lists.get("Name")
         if not patterns or any(pattern.startswith("!") for pattern in patterns):
             return None
         return frozenset(_literal_prefix(pattern) for pattern in patterns)
 
     def conditions(self, facts):
         """The conditions against ``facts``: one false condition decides, before any unknown one."""
+        if not self._conditions:
+            return NO_CONDITIONS
         facts = facts if facts is not None else HostFacts()
         verdicts = [condition.verdict(facts) for condition in self._conditions.values()]
         false = [reason for holds, reason in verdicts if holds is False]
@@ -456,11 +508,11 @@ class MatchSection:
         unknown = [reason for holds, reason in verdicts if holds is None]
         if unknown:
             return ConditionVerdict(None, "; ".join(unknown))
-        return ConditionVerdict(True, "all conditions hold" if verdicts else "no conditions")
+        return ConditionVerdict(True, "all conditions hold")
 
     def describe(self):
         """A short summary for reports, e.g. ``Name=eth0 uplink*, Kind=!veth, Host=lab``."""
-        parts = ["%s=%s" % (key, " ".join(patterns)) for key, patterns in self._lists.items() if patterns]
+        parts = ["%s=%s" % (key, " ".join(self._lists[key])) for key in LIST_KEYS if self._lists.get(key)]
         parts.extend(str(condition) for condition in self._conditions.values())
         return ", ".join(parts) or "(empty)"
 
@@ -480,11 +532,10 @@ class MatchSection:
             self._set_condition(assignment)
         elif not assignment.value:
             if key != "Name" or self.systemd_version >= NAME_EMPTY_RESETS:
-                self._lists[key] = []
+                self._lists.pop(key, None)
         else:
-            parse = {"ifnames": self._parse_ifnames, "addresses": self._parse_addresses,
-                     "strv": self._parse_strv, "property": self._parse_property}[LIST_KEYS[key][0]]
-            parse(assignment, self._lists[key])
+            parse = getattr(self, "_parse_" + LIST_KEYS[key][0])
+            parse(assignment, self._lists.setdefault(key, []))
 
     def _set_condition(self, assignment):
         """config_parse_net_condition(): a new assignment replaces the previous one, an empty one clears it."""
@@ -537,20 +588,19 @@ class MatchSection:
 
     # -- matching --------------------------------------------------------------------------
 
-    def _key_matches(self, key, patterns, link):
+    def _key_test(self, key, patterns):
+        """The test of one list key: a function of a link."""
         parser, attribute = LIST_KEYS[key]
         if parser == "ifnames":
-            return self._name_matches(patterns, link)
+            names = GlobList(patterns)
+            if self.systemd_version < NAME_MATCHES_ALTNAMES:
+                return lambda link: names.matches(link.name)
+            # net_condition_test_ifname(): the name or any single altname passes the test,
+            # so ``Name=!eth0`` still matches eth0 when eth0 has an altname.
+            return lambda link: names.matches(link.name) or names.matches_any(link.altnames)
         if parser == "property":
-            return properties_match(patterns, link.properties)
-        value = getattr(link, attribute) if attribute else None
+            return lambda link: properties_match(patterns, link.properties)
         if parser == "addresses":
-            return not patterns or normalize_mac(value) in patterns
-        return globs_match(patterns, value)
-
-    def _name_matches(self, patterns, link):
-        """net_condition_test_ifname(): the name or (from 245) any single altname passes the test.
-
-        So ``Name=!eth0`` still matches eth0 when eth0 has an altname.
-        """
-        return any(globs_match(patterns, name) for name in tested_names(link, self.systemd_version))
+            return lambda link: normalize_mac(getattr(link, attribute) if attribute else None) in patterns
+        globs = GlobList(patterns)
+        return lambda link: globs.matches(getattr(link, attribute) if attribute else None)

@@ -65,9 +65,9 @@ class LinkIndex:
             return self.links
         positions = set()
         for prefix in prefixes:
-            start = bisect.bisect_left(self._names, prefix)
-            for name in self._names[start:]:
-                if not name.startswith(prefix):
-                    break
-                positions.update(self._positions[name])
+            # The names that start with ``prefix`` follow one another in sorted order.
+            index = bisect.bisect_left(self._names, prefix)
+            while index < len(self._names) and self._names[index].startswith(prefix):
+                positions.update(self._positions[self._names[index]])
+                index += 1
         return [self.links[position] for position in sorted(positions)]

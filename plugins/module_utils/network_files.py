@@ -11,7 +11,9 @@ conditions, and "the first matching file wins".
 
 from __future__ import annotations
 
+import gc
 import posixpath
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import List, Optional
@@ -123,10 +125,11 @@ def list_config_files(fs, directories, suffix):
     winners = {}
     overridden = []
     for directory in directories:
+        prefix = directory.rstrip("/") + "/"    # posixpath.join(), once per directory
         for name in fs.list_dir(directory):
             if not name.endswith(suffix) or _is_hidden(name):
                 continue
-            path = posixpath.join(directory, name)
+            path = prefix + name
             if name in winners:
                 overridden.append((path, winners[name]))
             else:
@@ -136,11 +139,14 @@ def list_config_files(fs, directories, suffix):
 
 
 def dropin_directories(fs, version):
-    """Every ``*.network.d`` directory in the search path, from one listing of each search directory."""
-    if version < NETWORK_DROPINS:
-        return frozenset()
-    return frozenset(posixpath.join(d, name) for d in network_dirs(version)
-                     for name in fs.list_dir(d) if name.endswith(".network.d"))
+    """{``<name>.network.d``: its directories in search order}, from one listing of each search directory."""
+    found = {}
+    if version >= NETWORK_DROPINS:
+        for directory in network_dirs(version):
+            for name in fs.list_dir(directory):
+                if name.endswith(".network.d"):
+                    found.setdefault(name, []).append(posixpath.join(directory, name))
+    return found
 
 
 def dropin_paths(fs, main_path, version, existing=None):
@@ -151,9 +157,11 @@ def dropin_paths(fs, main_path, version, existing=None):
     """
     if version < NETWORK_DROPINS:
         return []
-    directories = [posixpath.join(d, posixpath.basename(main_path) + ".d") for d in network_dirs(version)]
-    if existing is not None:
-        directories = [d for d in directories if d in existing]
+    name = posixpath.basename(main_path) + ".d"
+    if existing is None:
+        directories = [posixpath.join(d, name) for d in network_dirs(version)]
+    else:
+        directories = existing.get(name, ())
     paths, _overridden = list_config_files(fs, directories, ".conf")
     return paths
 
@@ -196,6 +204,29 @@ def load_network_file(fs, path, version, facts, existing_dropin_dirs=None):
     return network
 
 
+@contextmanager
+def _cycle_collection_paused():
+    """Pause Python's cycle collector while a load builds objects that all stay alive.
+
+    CPython runs a collection every 700 new container objects (lists, dicts,
+    class instances) and a full one each time their number grows by a
+    quarter. Loading 10,000 files builds about 200,000 of them and none is
+    garbage, so those collections only re-scan what is being built: up to
+    half the time of the load. Reference counting frees objects as usual
+    meanwhile. Afterwards one collection of the young generations moves the
+    loaded objects to the oldest one (and collects cycles, if any), where the
+    next allocations would have taken two.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect(1)
+
+
 def load_network_configuration(fs, version, facts, extra_paths=()):
     """Every .network file in the search path, in networkd's load order.
 
@@ -208,6 +239,7 @@ def load_network_configuration(fs, version, facts, extra_paths=()):
             paths.append(path)
     paths.sort(key=posixpath.basename)
     existing = dropin_directories(fs, version)
-    files = [load_network_file(fs, path, version, facts, existing) for path in paths]
+    with _cycle_collection_paused():
+        files = [load_network_file(fs, path, version, facts, existing) for path in paths]
     files.extend(NetworkFile(path=path, overridden_by=winner) for path, winner in overridden)
     return NetworkConfiguration(files=files, systemd_version=version)

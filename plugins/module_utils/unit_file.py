@@ -25,6 +25,7 @@ without ``=``; ``systemd_version`` below MODERN_CONF_PARSER selects that reader.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
@@ -32,8 +33,10 @@ from .versions import MODERN_CONF_PARSER, SECTION_HEADER_CHARS_CHECKED
 
 LONG_LINE_MAX = 1024 * 1024          # read_line(f, LONG_LINE_MAX, ...)
 LEGACY_LINE_MAX = 2048 - 1           # fgets(l, LINE_MAX, f) keeps one byte for the NUL
-COMMENT_STARTS = b"#;"
+COMMENT_STARTS = (b"#", b";")
+COMMENT_CHARS = ("#", ";")
 WHITESPACE = " \t\n\r"
+WHITESPACE_BYTES = WHITESPACE.encode()
 BOM = b"\xef\xbb\xbf"
 
 _TRUE = frozenset(("1", "yes", "y", "true", "t", "on"))
@@ -85,15 +88,19 @@ class UnitFile:
     sections: List[Tuple[str, int]] = field(default_factory=list)   # (name, header line)
     error: Optional[str] = None
     warnings: List[str] = field(default_factory=list)
-    lines: List[bytes] = field(default_factory=list, repr=False)    # physical lines, terminators kept
+    legacy: bool = field(default=False, repr=False)     # read by the reader of systemd < MODERN_CONF_PARSER
 
     def get(self, section, key):
         """Every assignment of ``key`` in ``section``, in file order."""
         return [a for a in self.assignments if a.section == section and a.key == key]
 
     def physical_lines(self):
-        """The file's physical lines with their terminators; joined they are ``raw``."""
-        return list(self.lines)
+        """The file's physical lines with their terminators; joined they are ``raw``.
+
+        Split again on each call rather than kept: only edits need them, and
+        an audit parses thousands of files it never edits.
+        """
+        return split_lines(self.raw, self.legacy)
 
 
 class _FileRejected(Exception):
@@ -103,10 +110,12 @@ class _FileRejected(Exception):
 def split_lines(raw, legacy=False):
     """Physical lines (with terminators) as the reader of that systemd version sees them."""
     if not legacy:
-        return [match.group(0) for match in _MODERN_LINE.finditer(raw) if match.group(0)]
+        if b"\r" not in raw and b"\0" not in raw:
+            return raw.splitlines(keepends=True)    # only \n ends a line: the usual file, without the regex
+        return [line for line in _MODERN_LINE.findall(raw) if line]
     # fgets() into 2048 bytes: only \n ends a line, and longer lines come in 2047-byte pieces.
     pieces = []
-    for line in (match.group(0) for match in _LEGACY_LINE.finditer(raw) if match.group(0)):
+    for line in _LEGACY_LINE.findall(raw):
         pieces.extend(line[i:i + LEGACY_LINE_MAX] for i in range(0, len(line), LEGACY_LINE_MAX))
     return pieces
 
@@ -122,31 +131,58 @@ def _content(line, legacy):
 
 
 def _ends_in_unescaped_backslash(text):
-    escaped = False
-    for byte in text:
-        escaped = not escaped and byte == 0x5c
-    return escaped
+    """An odd run of backslashes at the end: each one escapes the next, the last is left over."""
+    return (len(text) - len(text.rstrip(b"\\"))) % 2 == 1
+
+
+def _plain_text(raw):
+    """``raw`` decoded, when the modern reader's byte-level rules cannot apply to it; else None.
+
+    That is a file without \\r, NUL, backslash or BOM, valid UTF-8 and shorter
+    than a line may be: every line then ends at \\n, none continues another,
+    and decoding it whole equals decoding it line by line. Most files are
+    plain, and they are read without the byte-level steps.
+    """
+    if len(raw) > LONG_LINE_MAX or b"\r" in raw or b"\0" in raw or b"\\" in raw or BOM in raw:
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None     # run_lines() names the line, or skips it as a comment
 
 
 class _Parser:
     """One pass of config_parse() over a file; fills a UnitFile."""
 
-    def __init__(self, unit, legacy, checks_header_chars):
+    def __init__(self, unit, checks_header_chars):
         self.unit = unit
-        self.legacy = legacy
+        self.legacy = unit.legacy
         self.checks_header_chars = checks_header_chars
         self.section = None
         self.section_line = 0
 
     def run(self):
+        text = None if self.legacy else _plain_text(self.unit.raw)
+        if text is None:
+            self.run_lines()
+            return
+        # Each line of a plain text is a whole logical line (see _plain_text()).
+        for number, line in enumerate(text.split("\n"), start=1):
+            line = line.strip(WHITESPACE)
+            if line and not line.startswith(COMMENT_CHARS):
+                self.parse_text(line, number, number)
+
+    def run_lines(self):
+        """The reader, line by line, byte by byte: continuations, a BOM, NUL and \\r, encoding errors."""
+        lines, legacy, path = self.unit.physical_lines(), self.legacy, self.unit.path
         continuation = None
         first_line = 0
         bom_seen = False
-        for number, line in enumerate(self.unit.lines, start=1):
-            text = _content(line, self.legacy)
+        for number, line in enumerate(lines, start=1):
+            text = _content(line, legacy)
             if len(text) > LONG_LINE_MAX:
-                raise _FileRejected("%s:%d: Line too long" % (self.unit.path, number))
-            if not self.legacy and text.lstrip(WHITESPACE.encode())[:1] in (b"#", b";"):
+                raise _FileRejected("%s:%d: Line too long" % (path, number))
+            if not legacy and text.lstrip(WHITESPACE_BYTES).startswith(COMMENT_STARTS):
                 continue
             if not bom_seen and text.startswith(BOM):
                 text, bom_seen = text[len(BOM):], True
@@ -156,14 +192,14 @@ class _Parser:
             else:
                 logical = continuation + text
                 if len(logical) > LONG_LINE_MAX:
-                    raise _FileRejected("%s:%d: Continuation line too long" % (self.unit.path, number))
+                    raise _FileRejected("%s:%d: Continuation line too long" % (path, number))
             if _ends_in_unescaped_backslash(logical):
                 continuation = logical[:-1] + b" "
                 continue
             continuation = None
             self.parse_line(logical, first_line, number)
         if continuation is not None:
-            self.parse_line(continuation, first_line, len(self.unit.lines))
+            self.parse_line(continuation, first_line, len(lines))
 
     def parse_line(self, logical, first_line, last_line):
         path = self.unit.path
@@ -176,6 +212,11 @@ class _Parser:
                 text = logical.decode("utf-8").strip(WHITESPACE)
             except UnicodeDecodeError:
                 raise _FileRejected("%s:%d: String is not UTF-8 clean, ignoring assignment" % (path, last_line))
+        self.parse_text(text, first_line, last_line)
+
+    def parse_text(self, text, first_line, last_line):
+        """One logical line, decoded and stripped; comments are gone."""
+        path = self.unit.path
         if not text:
             return
         if text.startswith("["):
@@ -190,17 +231,18 @@ class _Parser:
                 raise _FileRejected("%s:%d: Missing '='." % (path, last_line))
             self.unit.warnings.append("%s:%d: Missing '=', ignoring line." % (path, last_line))
             return
-        if not key.strip(WHITESPACE):
+        key = sys.intern(key.strip(WHITESPACE))     # a few names shared by thousands of files
+        if not key:
             self.unit.warnings.append("%s:%d: Missing key name before '=', ignoring line." % (path, last_line))
             return
         self.unit.assignments.append(Assignment(
             path=path, section=self.section, section_line=self.section_line,
-            key=key.strip(WHITESPACE), value=value.strip(WHITESPACE), line=first_line, end_line=last_line))
+            key=key, value=value.strip(WHITESPACE), line=first_line, end_line=last_line))
 
     def parse_section_header(self, text, line):
         if not text.endswith("]") or len(text) < 2:
             raise _FileRejected("%s:%d: Invalid section header '%s'" % (self.unit.path, line, text))
-        name = text[1:-1]
+        name = sys.intern(text[1:-1])
         if self.checks_header_chars and _UNSAFE_SECTION_CHARS.search(name):
             raise _FileRejected("%s:%d: Bad characters in section header '%s'" % (self.unit.path, line, text))
         self.section, self.section_line = name, line
@@ -211,9 +253,9 @@ def parse_unit_file(raw, path, systemd_version=None):
     """Parse ``raw`` as networkd would; never raises. A fatal error leaves ``error`` set."""
     legacy = systemd_version is not None and systemd_version < MODERN_CONF_PARSER
     checks_header_chars = systemd_version is None or systemd_version >= SECTION_HEADER_CHARS_CHECKED
-    unit = UnitFile(path=path, raw=raw, lines=split_lines(raw, legacy))
+    unit = UnitFile(path=path, raw=raw, legacy=legacy)
     try:
-        _Parser(unit, legacy, checks_header_chars).run()
+        _Parser(unit, checks_header_chars).run()
     except _FileRejected as rejected:
         unit.error = str(rejected)
         unit.assignments, unit.sections = [], []

@@ -11,6 +11,9 @@ from hypothesis import strategies as st
 
 from ansible_collections.hostnet.networkd.plugins.module_utils.unit_file import (
     LONG_LINE_MAX,
+    UnitFile,
+    _FileRejected,
+    _Parser,
     parse_boolean,
     parse_unit_file,
     rewrite,
@@ -211,6 +214,29 @@ def test_any_input_parses_without_raising_and_keeps_its_bytes(raw, version):
     assert b"".join(unit.physical_lines()) == raw
     for assignment in unit.assignments:
         assert 1 <= assignment.line <= assignment.end_line <= len(unit.physical_lines())
+
+
+PLAIN_PIECES = st.sampled_from([
+    b"[Match]", b"[Network]", b"[Net work]", b"[", b"]", b"Name=eth0", b" Key = a = b ", b"=x", b"novalue",
+    b"# c", b"  ; c", b"#", b"\t", b" ", b"\xc3\xa9", b"\xff", b"\xe2\x80\xa8", b"\x0b", b"\x85", b"'", b'"', b"\n", b"\n\n",
+])
+
+
+def read_line_by_line(raw):
+    """(error, assignments, sections, warnings) of the modern reader with no shortcut for plain files."""
+    unit = UnitFile(path="/f", raw=raw)
+    try:
+        _Parser(unit, checks_header_chars=True).run_lines()
+    except _FileRejected as rejected:
+        return str(rejected), [], [], unit.warnings
+    return None, unit.assignments, unit.sections, unit.warnings
+
+
+@settings(max_examples=300)
+@given(raw=st.one_of(st.lists(PLAIN_PIECES, max_size=30).map(b"".join), ANY_BYTES, LINES))
+def test_plain_files_read_as_the_line_by_line_reader_reads_them(raw):
+    unit = parse_unit_file(raw, "/f", MODERN)
+    assert (unit.error, unit.assignments, unit.sections, unit.warnings) == read_line_by_line(raw)
 
 
 FORWARDING_KEYS = ("IPForward", "IPv4Forwarding", "IPv6Forwarding")
