@@ -653,3 +653,23 @@ def plan_drop(audit, families, persist):
     else:
         start = "restart" if write else None
     return DropPlan(changes, wanted, obs.unit_text, write, obs.unit_enabled != "enabled", start)
+
+
+def describe_plan(plan):
+    """What ``plan`` changes, as sentences and as diff entries (the policy and the unit file)."""
+    changes, diff = [], []
+    for change in plan.policy_changes:
+        changes.append("%s (%s): FORWARD policy %s -> DROP (%s)"
+                       % (change.backend, FAMILY_WORDS[change.family], change.before, " ".join(change.command)))
+        header = "%s FORWARD policy (%s)" % (change.backend, FAMILY_WORDS[change.family])
+        diff.append({"before_header": header, "after_header": header,
+                     "before": change.before + "\n", "after": "DROP\n"})
+    if plan.write_unit:
+        changes.append("wrote %s" % UNIT_PATH)
+        diff.append({"before_header": UNIT_PATH, "after_header": UNIT_PATH,
+                     "before": plan.before_unit or "", "after": plan.unit_text})
+    if plan.enable_unit:
+        changes.append("enabled %s" % UNIT_NAME)
+    if plan.start_unit:
+        changes.append("%s %s" % ({"start": "started", "restart": "restarted"}[plan.start_unit], UNIT_NAME))
+    return changes, diff

@@ -23,6 +23,15 @@ LEGACY_TABLE_NAMES = {"ipv4": "/proc/net/ip_tables_names", "ipv6": "/proc/net/ip
 FORWARDING = {"ipv4": "/proc/sys/net/ipv4/ip_forward", "ipv6": "/proc/sys/net/ipv6/conf/all/forwarding"}
 
 
+def read_text_file(path):
+    """The text of the real file ``path``, or None when it cannot be read: ``read_text`` on a live host."""
+    try:
+        with open(path) as stream:
+            return stream.read()
+    except (IOError, OSError):
+        return None
+
+
 def run_command(runner, argv):
     rc, stdout, stderr = runner(argv)
     return Command(list(argv), rc, stdout, stderr)

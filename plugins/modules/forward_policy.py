@@ -386,23 +386,16 @@ from ansible_collections.hostnet.networkd.plugins.module_utils.firewall import (
     UNIT_PATH,
     FirewallAudit,
     FirewallError,
+    describe_plan,
     plan_drop,
 )
-from ansible_collections.hostnet.networkd.plugins.module_utils.firewall_live import read_firewall
-
-
-def read_text(path):
-    try:
-        with open(path) as stream:
-            return stream.read()
-    except (IOError, OSError):
-        return None
+from ansible_collections.hostnet.networkd.plugins.module_utils.firewall_live import read_firewall, read_text_file
 
 
 def observe(module):
     return read_firewall(
         lambda args: module.run_command(args, environ_update={"LC_ALL": "C", "SYSTEMD_COLORS": "0"}),
-        module.get_bin_path, read_text)
+        module.get_bin_path, read_text_file)
 
 
 def run_or_fail(module, argv, done, result):
@@ -432,25 +425,6 @@ def write_unit(module, text, done, result):
                              % (UNIT_PATH, error.strerror or error, "; ".join(done) or "nothing"), **result)
     module.add_cleanup_file(temporary)
     module.atomic_move(temporary, UNIT_PATH, unsafe_writes=False)
-
-
-def describe_plan(plan):
-    changes, diff = [], []
-    for change in plan.policy_changes:
-        changes.append("%s (%s): FORWARD policy %s -> DROP (%s)"
-                       % (change.backend, FAMILY_WORDS[change.family], change.before, " ".join(change.command)))
-        header = "%s FORWARD policy (%s)" % (change.backend, FAMILY_WORDS[change.family])
-        diff.append({"before_header": header, "after_header": header,
-                     "before": change.before + "\n", "after": "DROP\n"})
-    if plan.write_unit:
-        changes.append("wrote %s" % UNIT_PATH)
-        diff.append({"before_header": UNIT_PATH, "after_header": UNIT_PATH,
-                     "before": plan.before_unit or "", "after": plan.unit_text})
-    if plan.enable_unit:
-        changes.append("enabled %s" % UNIT_NAME)
-    if plan.start_unit:
-        changes.append("%s %s" % ({"start": "started", "restart": "restarted"}[plan.start_unit], UNIT_NAME))
-    return changes, diff
 
 
 def apply_plan(module, plan, systemctl, result):

@@ -551,32 +551,19 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.hostnet.networkd.plugins.module_utils.audit import HostView, audit_report, select_links
+from ansible_collections.hostnet.networkd.plugins.module_utils.audit import HostView, audit_report
 from ansible_collections.hostnet.networkd.plugins.module_utils.evidence import build_evidence
-from ansible_collections.hostnet.networkd.plugins.module_utils.facts import HostFacts
 from ansible_collections.hostnet.networkd.plugins.module_utils.filesystem import OverlayFileSystem, RootFileSystem
-from ansible_collections.hostnet.networkd.plugins.module_utils.fix import FixError, FixPlanner
-from ansible_collections.hostnet.networkd.plugins.module_utils.links import Link
-from ansible_collections.hostnet.networkd.plugins.module_utils.live import networkd_problem, read_live_state
-from ansible_collections.hostnet.networkd.plugins.module_utils.versions import (
-    ONE_WAY_GLOBAL,
-    PER_LINK_FORWARDING_KEYS,
-    config_dirs,
-    installed_version,
-    network_dirs,
+from ansible_collections.hostnet.networkd.plugins.module_utils.fix import FixError
+from ansible_collections.hostnet.networkd.plugins.module_utils.host_reading import (
+    LINK_SPEC,
+    covered_links,
+    plan_forwarding,
+    read_host,
+    resolved_syntax,
 )
+from ansible_collections.hostnet.networkd.plugins.module_utils.versions import config_dirs, network_dirs
 
-LINK_SPEC = dict(
-    name=dict(type="str", required=True),
-    altnames=dict(type="list", elements="str"),
-    type=dict(type="str"),
-    kind=dict(type="str"),
-    driver=dict(type="str"),
-    mac=dict(type="str"),
-    permanent_mac=dict(type="str"),
-    path=dict(type="str"),
-    ifindex=dict(type="int"),
-)
 ARGUMENT_SPEC = dict(
     state=dict(type="str", choices=["audit", "enabled", "disabled"], default="audit"),
     family=dict(type="str", choices=["ipv4", "ipv6", "both"], default="ipv4"),
@@ -594,61 +581,6 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def check_networkd(module, service):
-    """networkd's state as returned; a warning when it will not apply the files now.
-
-    Files for a networkd that is missing, masked or whose state cannot be read would never be
-    applied: with state enabled or disabled that is an error, raised before anything is written.
-    Files for an installed networkd that is stopped apply once it starts: a warning.
-    """
-    problem = networkd_problem(service)
-    report = {"networkctl": service.networkctl, "load_state": service.load_state,
-              "active_state": service.active_state, "sub_state": service.sub_state, "problem": problem}
-    if problem and module.params["state"] != "audit" and not service.loaded:
-        module.fail_json(msg="%s Nothing was changed." % problem, networkd=report)
-    if problem:
-        module.warn(problem)
-    return report
-
-
-def gather(module, fs):
-    """Read the host once: live state and networkd's state on /, else what the parameters describe."""
-    params = module.params
-    live = None
-    networkd = None
-    if params["root"] == "/":
-        live = read_live_state(
-            lambda args: module.run_command(args, environ_update={"LC_ALL": "C", "SYSTEMD_COLORS": "0"}),
-            module.get_bin_path)
-        for warning in live.warnings:
-            module.warn(warning)
-        networkd = check_networkd(module, live.networkd)
-    version = params["systemd_version"] or (live.systemd_version if live else None) or installed_version(fs)
-    if version is None:
-        module.fail_json(msg="cannot tell the systemd version below %s: no networkctl or systemctl answers and no "
-                             "libsystemd-shared is installed; set systemd_version" % params["root"])
-    described = params["links"] is not None
-    view = HostView(
-        version=version,
-        fs=fs,
-        links=[Link.from_dict(link) for link in params["links"]] if described else (live.links if live else []),
-        facts=live.facts if live else HostFacts(),
-        live_values=live.forwarding if live and not described else {},
-        ip_forward=live.ip_forward if live else None,
-    )
-    return view, networkd
-
-
-def covered_links(module, links):
-    """The links the parameters cover; a name or glob that matches nothing is an error."""
-    patterns = module.params["interfaces"]
-    for pattern in patterns or ():
-        if not select_links(links, [pattern]):
-            known = ", ".join(link.name for link in links) or "none"
-            module.fail_json(msg="interfaces: %r matches no link on this host (links: %s)" % (pattern, known))
-    return select_links(links, patterns)
-
-
 def covered_paths(module, fs, version):
     """The files of the paths parameter, each checked to lie in networkd's directories."""
     directories = network_dirs(version)
@@ -663,39 +595,6 @@ def covered_paths(module, fs, version):
             module.fail_json(msg="paths: %s matches no file below root %s" % (pattern, module.params["root"]))
         result.extend(matches)
     return result
-
-
-def plan_changes(module, view, covered, paths, families, syntax):
-    """The FileChanges that make networkd keep forwarding as asked, plus warnings."""
-    params, version = module.params, view.version
-    desired = 1 if params["state"] == "enabled" else 0
-    planner = FixPlanner(view.fs, version, syntax, families, desired, params["dropin_name"], params["method"])
-    warnings = []
-    if desired == 0 and syntax == "legacy" and version >= ONE_WAY_GLOBAL:
-        warnings.append("systemd %d never writes 0 to a forwarding sysctl: IPForward=no only stops networkd "
-                        "turning it on; turn it off with sysctl.d" % version)
-    if params["scope"] in ("link", "both"):
-        networks = []
-        for link in covered:
-            plan = view.model.plans[link.name]
-            if plan.network is None or plan.unmanaged_source is not None:
-                warnings.append("%s is not managed by networkd (%s); no .network file to change"
-                                % (link.name, "Unmanaged=yes" if plan.network else "no .network file matches it"))
-            elif plan.network not in networks:
-                networks.append(plan.network)
-        for path in paths:
-            network = view.configuration.find(path)
-            if network is not None and network not in networks:
-                networks.append(network)
-        for network in networks:
-            planner.plan_network(network)
-    if params["scope"] in ("global", "both"):
-        if version < PER_LINK_FORWARDING_KEYS:
-            warnings.append("systemd %d has no global IPv4Forwarding=/IPv6Forwarding= in networkd.conf; "
-                            "scope=global changes nothing" % version)
-        else:
-            planner.plan_global(view.networkd_conf)
-    return planner.changes(), warnings
 
 
 def check_inside_config_dirs(module, changes, version):
@@ -759,19 +658,21 @@ def main():
     )
     params = module.params
     fs = RootFileSystem(params["root"])
-    view, networkd = gather(module, fs)
+    view, networkd = read_host(module, fs, writes=params["state"] != "audit",
+                               systemd_version=params["systemd_version"], described_links=params["links"])
     view = view.load()
     families = ["ipv4", "ipv6"] if params["family"] == "both" else [params["family"]]
-    syntax = params["syntax"]
-    if syntax == "auto":
-        syntax = "modern" if view.version >= PER_LINK_FORWARDING_KEYS else "legacy"
-    covered = covered_links(module, view.links)
+    syntax = resolved_syntax(params["syntax"], view.version)
+    covered = covered_links(module, view.links, params["interfaces"])
     paths = covered_paths(module, fs, view.version)
 
     changes, warnings = [], []
     if params["state"] != "audit":
         try:
-            changes, warnings = plan_changes(module, view, covered, paths, families, syntax)
+            changes, warnings = plan_forwarding(view, covered, paths, families, syntax,
+                                                desired=1 if params["state"] == "enabled" else 0,
+                                                scope=params["scope"], dropin_name=params["dropin_name"],
+                                                method=params["method"])
         except FixError as error:
             module.fail_json(msg=str(error))
         check_inside_config_dirs(module, changes, view.version)

@@ -12,6 +12,7 @@ import pytest
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.hostnet.networkd.plugins.module_utils import firewall
 from ansible_collections.hostnet.networkd.plugins.module_utils.firewall import unit_text
 from ansible_collections.hostnet.networkd.plugins.modules import forward_policy
 from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils.test_firewall import host
@@ -32,6 +33,7 @@ class FakeHost:
         self.fail = fail
         self.unit = tmp_path / "hostnet-forward-policy.service"
         monkeypatch.setattr(forward_policy, "UNIT_PATH", str(self.unit))
+        monkeypatch.setattr(firewall, "UNIT_PATH", str(self.unit))   # describe_plan's diff header
         monkeypatch.setattr(forward_policy, "read_firewall", self.read)
         monkeypatch.setattr(AnsibleModule, "run_command", self.run_command)
         monkeypatch.setattr(AnsibleModule, "get_bin_path", lambda module, name, *args, **kwargs: "/usr/bin/" + name)

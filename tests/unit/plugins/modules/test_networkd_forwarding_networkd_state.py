@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.hostnet.networkd.plugins.module_utils import host_reading
 from ansible_collections.hostnet.networkd.plugins.module_utils.facts import HostFacts
 from ansible_collections.hostnet.networkd.plugins.module_utils.live import LiveState, NetworkdService
 from ansible_collections.hostnet.networkd.plugins.modules import networkd_forwarding
@@ -36,7 +37,7 @@ def networkd(monkeypatch):
     def set_service(service):
         live = LiveState(links=[], forwarding={"ipv4": {}, "ipv6": {}}, ip_forward=None, systemd_version=257,
                          facts=HostFacts(), sysctl_writable=True, networkd=service)
-        monkeypatch.setattr(networkd_forwarding, "read_live_state", lambda runner, which: live)
+        monkeypatch.setattr(host_reading, "read_live_state", lambda runner, which: live)
     return set_service
 
 
