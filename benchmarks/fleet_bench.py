@@ -5,21 +5,29 @@
 (a) ping, the floor; (b) the audit playbook hostnet.networkd.audit; (c) a
 converged re-run of the role docker_host_network; (d) the hand-written
 playbook with builtin modules. For each fleet size the containers are
-started and laid out, (c) and (d) run once untimed to converge the hosts,
+started and laid out, the role runs once untimed to converge the hosts (the
+hand-written playbook writes the same values, so it finds them converged too),
 then the workloads run in turn, ``--repeat`` rounds of a, b, c, d, so that a
-noisy moment hits every workload alike; the median of each is reported.
+noisy moment hits every workload alike; the median of each is reported. A
+timed run of (c) or (d) that changes anything stops the bench: it would not
+measure a converged run.
 Every workload uses benchmarks/fleet/ansible.cfg and --forks N. The bench
-containers are removed at the end, and on failure.
+containers are removed at the end of each fleet size, and on failure.
 
-Run it under the lab lock (make bench does): Molecule and the bench must not
-share the machine while it measures.
+Molecule and the bench must not share the machine while it measures: with
+--lock (make bench passes the lab lock, /tmp/hostnet-molecule.lock) each fleet
+size takes the lock before its containers start and gives it back once they
+are removed, so a run of several sizes lets Molecule in between them.
 
-Usage: PATH=.venv/bin:$PATH ANSIBLE_COLLECTIONS_PATH=.build/collections python benchmarks/fleet_bench.py [--sizes 5 10 20]
+Usage: PATH=.venv/bin:$PATH ANSIBLE_COLLECTIONS_PATH=.build/collections \
+       python benchmarks/fleet_bench.py --lock /tmp/hostnet-molecule.lock [--sizes 5 10 20] [--repeat 3] [--json FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import json
 import os
 import re
@@ -66,18 +74,36 @@ def run_playbook(workload, inventory, forks, workdir):
     return seconds, sum(int(changed) for changed, unreachable, failed in recap)
 
 
+@contextlib.contextmanager
+def holding(lock_path):
+    """Hold the lab lock (flock(1)'s lock on ``lock_path``) inside the block; no lock when it is None."""
+    if lock_path is None:
+        yield
+        return
+    with open(lock_path, "a", encoding="utf-8") as lock:
+        started = time.monotonic()
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        print("lock %s taken after %.0f s" % (lock_path, time.monotonic() - started), file=sys.stderr, flush=True)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    time.sleep(10)    # flock is not fair: give a Molecule run that waits for the lock the time to take it
+
+
 def bench_size(size, image, cgroup, repeat):
     """Start ``size`` containers, measure every workload ``repeat`` times, remove them."""
     names = lab_fleet.container_names(size)
+    started = time.monotonic()
     try:
+        lab_fleet.remove_all()    # leftovers of an interrupted run
         lab_fleet.start(names, image, cgroup)
         for name in names:
             lab_fleet.wait_for_networkd(name)
             lab_fleet.lay_out(name)
         with tempfile.TemporaryDirectory(prefix="hostnet-bench-") as workdir:
             inventory = write_inventory(workdir, names)
-            for workload in ("role", "handwritten"):
-                run_playbook(workload, inventory, size, workdir)     # converge; not timed
+            run_playbook("role", inventory, size, workdir)     # converge; not timed
             runs = {workload: [] for workload in WORKLOADS}
             for round_number in range(1, repeat + 1):
                 for workload in WORKLOADS:
@@ -85,10 +111,34 @@ def bench_size(size, image, cgroup, repeat):
                     runs[workload].append({"seconds": seconds, "changed": changed})
                     print("N=%d round %d %s: %.2f s, changed=%d" % (size, round_number, workload, seconds, changed),
                           file=sys.stderr, flush=True)
+                    if workload in ("role", "handwritten") and changed:
+                        raise RuntimeError("%s changed %d things on hosts the role had converged" % (workload, changed))
+        print("N=%d done in %.0f s" % (size, time.monotonic() - started), file=sys.stderr, flush=True)
         return {"hosts": size, "systemd": lab_fleet.systemd_version(names[0]), "runs": runs,
                 "median": {workload: statistics.median(run["seconds"] for run in runs[workload]) for workload in runs}}
     finally:
         lab_fleet.remove_all()
+
+
+def machine():
+    """The machine and the versions the numbers depend on, as docs/performance.md reports them."""
+    def output(*command):
+        return subprocess.run(command, check=False, capture_output=True, text=True).stdout.strip()
+
+    with open("/proc/meminfo", encoding="utf-8") as stream:
+        memory_kib = int(next(line.split()[1] for line in stream if line.startswith("MemTotal:")))
+    return {
+        "nproc": os.cpu_count(),
+        "ram_gib": round(memory_kib / 1024 / 1024, 1),
+        "kernel": os.uname().release,
+        "python": sys.version.split()[0],
+        "ansible_core": output("ansible", "--version").splitlines()[0],
+        "docker": output("docker", "version", "--format", "client {{.Client.Version}}, server {{.Server.Version}}"),
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+GOALS = "goals (issue 7): b/a <= 1.3, c/a <= 3, d/c >= 5"
 
 
 def print_table(results):
@@ -96,9 +146,12 @@ def print_table(results):
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for result in results:
         median = result["median"]
-        print("| %d | %.2f s | %.2f s | %.2f s | %.2f s | %.2f | %.2f | %.2f |" % (
+        ratios = (median["audit"] / median["ping"], median["role"] / median["ping"], median["handwritten"] / median["role"])
+        met = (ratios[0] <= 1.3, ratios[1] <= 3, ratios[2] >= 5)
+        print("| %d | %.2f s | %.2f s | %.2f s | %.2f s | %s |" % (
             result["hosts"], median["ping"], median["audit"], median["role"], median["handwritten"],
-            median["audit"] / median["ping"], median["role"] / median["ping"], median["handwritten"] / median["role"]))
+            " | ".join("%.2f%s" % (ratio, "" if ok else " (missed)") for ratio, ok in zip(ratios, met))))
+    print(GOALS)
 
 
 def main():
@@ -107,15 +160,20 @@ def main():
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per workload (the median is reported)")
     parser.add_argument("--image", default=os.environ.get("HOSTNET_LAB_IMAGE_DEBIAN13", "hostnet-lab:trixie"))
     parser.add_argument("--json", help="also write every run to this file")
+    parser.add_argument("--lock", help="hold this lock file (flock) while each fleet size runs")
     args = parser.parse_args()
     cgroup = subprocess.run(["sh", os.path.join(FLEET_DIR, os.pardir, os.pardir, "lab", "detect-cgroup.sh")],
                             check=True, capture_output=True, text=True).stdout.strip()
-    lab_fleet.remove_all()    # leftovers of an interrupted run
-    results = [bench_size(size, args.image, cgroup, args.repeat) for size in args.sizes]
+    host = machine()
+    print("machine: %s" % json.dumps(host), file=sys.stderr, flush=True)
+    results = []
+    for size in args.sizes:
+        with holding(args.lock):
+            results.append(bench_size(size, args.image, cgroup, args.repeat))
     print_table(results)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as stream:
-            json.dump(results, stream, indent=1)
+            json.dump({"machine": host, "image": args.image, "results": results}, stream, indent=1)
 
 
 if __name__ == "__main__":

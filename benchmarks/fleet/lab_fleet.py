@@ -40,7 +40,11 @@ networkctl reload
 
 
 def docker(*args, check=True):
-    return subprocess.run(("docker",) + args, check=check, capture_output=True, text=True).stdout.strip()
+    result = subprocess.run(("docker",) + args, check=False, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        message = (result.stderr or result.stdout).strip()
+        raise RuntimeError("docker %s failed (rc %d): %s" % (" ".join(args[:2]), result.returncode, message))
+    return result.stdout.strip()
 
 
 def container_names(count):
