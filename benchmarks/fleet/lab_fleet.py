@@ -35,7 +35,13 @@ ip link set docker0 up
 ip link set uplink0p up
 printf '[Match]\\nName=uplink0\\n\\n[Network]\\nAddress=192.0.2.1/24\\nConfigureWithoutCarrier=yes\\n' \\
     > /etc/systemd/network/10-uplink.network
-networkctl reload
+# networkd can be active before the system bus answers networkctl: try for up to 30 s.
+tries=0
+until networkctl reload; do
+    tries=$((tries + 1))
+    [ "$tries" -lt 30 ] || exit 1
+    sleep 1
+done
 """
 
 
