@@ -193,7 +193,7 @@ import stat
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.hostnet.networkd.plugins.module_utils.audit import HostView, audit_report
+from ansible_collections.hostnet.networkd.plugins.module_utils.audit import HostView, audit_report, collect_warnings
 from ansible_collections.hostnet.networkd.plugins.module_utils.evidence import build_evidence
 from ansible_collections.hostnet.networkd.plugins.module_utils.filesystem import RootFileSystem
 from ansible_collections.hostnet.networkd.plugins.module_utils.firewall import (
@@ -297,11 +297,16 @@ def main():
     syntax = resolved_syntax("auto", view.version)
     uplinks = covered_links(module, view.links, params["interfaces"])
 
-    audit = audit_report(view, uplinks, families)
+    # One report of every link; the uplinks' audit is its share of it (a link's report does not depend
+    # on the other links covered), with the warnings and the evidence of the uplinks only.
+    audit = audit_report(view, covered_links(module, view.links, None), families)
+    all_links = audit["links"]
+    uplink_names = {link.name for link in uplinks}
+    audit.update(links=[report for report in all_links if report["name"] in uplink_names],
+                 warnings=collect_warnings(view, uplinks))
     for warning in audit.pop("warnings"):
         module.warn(warning)
     audit.update(syntax=syntax, evidence=build_evidence(view, uplinks), networkd=networkd)
-    all_links = audit_report(view, covered_links(module, view.links, None), families)["links"]
     described = HostView(version=view.version, fs=view.fs, facts=view.facts, ip_forward=view.ip_forward,
                          links=[Link.from_dict(link) for link in params["container_links"]]).load()
     container_links = audit_report(described, covered_links(module, described.links, None), families)["links"]
