@@ -1,10 +1,10 @@
 # Copyright: hostnet.networkd contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Render the collection's module and role documentation as Markdown pages.
+"""Render the collection's module, filter and role documentation as Markdown pages.
 
 Usage: python .ci/render_reference.py DEST_DIR
 
-The source is what users see: ``ansible-doc --json`` for every module and role of
+The source is what users see: ``ansible-doc --json`` for every module, filter and role of
 hostnet.networkd found on ANSIBLE_COLLECTIONS_PATH. Ansible markup (C(), O(), V(),
 RV(), M(), ...) is converted with antsibull-docs-parser, the parser antsibull-docs
 uses, so the pages read like docs.ansible.com's but render on any Markdown viewer.
@@ -24,11 +24,11 @@ from antsibull_docs_parser.md import to_md
 from antsibull_docs_parser.parser import Context, parse
 
 COLLECTION = "hostnet.networkd"
-PLUGIN_TYPES = ("module", "role")
+PLUGIN_TYPES = ("module", "filter", "role")
 
 
 def page_name(name, plugin_type):
-    """File name of the page of one module or role."""
+    """File name of the page of one module, filter or role."""
     return "%s_%s.md" % (name, plugin_type)
 
 
@@ -96,7 +96,7 @@ def type_of(entry):
 
 def option_rows(options, fqcn, plugin_type, entrypoint=None):
     lines = ["| option | type | comments |", "|---|---|---|"]
-    for path, entry in flatten(options, "suboptions" if plugin_type == "module" else "options"):
+    for path, entry in flatten(options, "options" if plugin_type == "role" else "suboptions"):
         notes = [markdown(entry.get("description", ""), fqcn, plugin_type, entrypoint)]
         if entry.get("choices"):
             notes.append("Choices: %s." % ", ".join(value(choice) for choice in entry["choices"]))
@@ -109,10 +109,10 @@ def option_rows(options, fqcn, plugin_type, entrypoint=None):
     return lines
 
 
-def return_rows(returns, fqcn):
+def return_rows(returns, fqcn, plugin_type):
     lines = ["| key | type | returned | description |", "|---|---|---|---|"]
     for path, entry in flatten(returns, "contains"):
-        notes = [markdown(entry.get("description", ""), fqcn, "module")]
+        notes = [markdown(entry.get("description", ""), fqcn, plugin_type)]
         if entry.get("sample") is not None:
             notes.append("Sample: %s" % value(entry["sample"]))
         lines.append('| <a id="%s"></a>`%s` | %s | %s | %s |' % (
@@ -125,14 +125,16 @@ def bullets(text, fqcn, plugin_type, entrypoint=None):
     return ["- %s" % markdown(paragraph, fqcn, plugin_type, entrypoint).replace("\n", " ") for paragraph in paragraphs]
 
 
-def module_page(fqcn, data):
+def plugin_page(fqcn, data, plugin_type):
+    """The page of a module or a filter."""
     doc = data["doc"]
-    lines = ["# %s module" % fqcn, "", markdown(doc["short_description"], fqcn, "module"), ""]
-    lines += ["Added in version %s of %s. `ansible-doc %s` shows the same text." % (doc.get("version_added"), COLLECTION, fqcn), ""]
-    lines += ["## Synopsis", ""] + bullets(doc["description"], fqcn, "module") + [""]
+    lines = ["# %s %s" % (fqcn, plugin_type), "", markdown(doc["short_description"], fqcn, plugin_type), ""]
+    command = "ansible-doc %s" % fqcn if plugin_type == "module" else "ansible-doc -t %s %s" % (plugin_type, fqcn)
+    lines += ["Added in version %s of %s. `%s` shows the same text." % (doc.get("version_added"), COLLECTION, command), ""]
+    lines += ["## Synopsis", ""] + bullets(doc["description"], fqcn, plugin_type) + [""]
     if doc.get("requirements"):
         lines += ["## Requirements", ""] + ["- %s" % item for item in doc["requirements"]] + [""]
-    lines += ["## Parameters", ""] + option_rows(doc.get("options") or {}, fqcn, "module") + [""]
+    lines += ["## Parameters", ""] + option_rows(doc.get("options") or {}, fqcn, plugin_type) + [""]
     if doc.get("attributes"):
         lines += ["## Attributes", "", "| attribute | support | description |", "|---|---|---|"]
         for name in sorted(doc["attributes"]):
@@ -143,19 +145,21 @@ def module_page(fqcn, data):
             lines.append("| %s | %s | %s |" % (name, support, cell(markdown(attribute.get("description", ""), fqcn, "module"))))
         lines.append("")
     if doc.get("notes"):
-        lines += ["## Notes", ""] + bullets(doc["notes"], fqcn, "module") + [""]
+        lines += ["## Notes", ""] + bullets(doc["notes"], fqcn, plugin_type) + [""]
     if doc.get("seealso"):
         lines += ["## See also", ""]
         for entry in doc["seealso"]:
             if "link" in entry:
-                lines.append("- [%s](%s): %s" % (entry["name"], entry["link"], markdown(entry.get("description", ""), fqcn, "module")))
+                lines.append("- [%s](%s): %s" % (entry["name"], entry["link"], markdown(entry.get("description", ""), fqcn, plugin_type)))
             elif "module" in entry:
-                lines.append("- %s" % markdown("M(%s)" % entry["module"], fqcn, "module"))
+                lines.append("- %s" % markdown("M(%s)" % entry["module"], fqcn, plugin_type))
+            elif "plugin" in entry:
+                lines.append("- %s" % markdown("P(%s#%s)" % (entry["plugin"], entry["plugin_type"]), fqcn, plugin_type))
         lines.append("")
     if data.get("examples"):
         lines += ["## Examples", "", "```yaml", data["examples"].strip("\n"), "```", ""]
     if data.get("return"):
-        lines += ["## Return values", ""] + return_rows(data["return"], fqcn) + [""]
+        lines += ["## Return values", ""] + return_rows(data["return"], fqcn, plugin_type) + [""]
     authors = doc.get("author") or []
     lines += ["## Authors", ""] + ["- %s" % author for author in (authors if isinstance(authors, list) else [authors])]
     return lines
@@ -186,12 +190,12 @@ def main(dest):
         for fqcn in sorted(listing):
             data = ansible_doc("-t", plugin_type, fqcn)[fqcn]
             name = fqcn.rsplit(".", 1)[1]
-            if plugin_type == "module":
-                pages[page_name(name, plugin_type)] = module_page(fqcn, data)
-                summary = data["doc"]["short_description"]
-            else:
+            if plugin_type == "role":
                 pages[page_name(name, plugin_type)] = role_page(fqcn, data)
                 summary = data["entry_points"]["main"].get("short_description", "")
+            else:
+                pages[page_name(name, plugin_type)] = plugin_page(fqcn, data, plugin_type)
+                summary = data["doc"]["short_description"]
             index.append("| [%s](%s) | %s |" % (fqcn, page_name(name, plugin_type), cell(markdown(summary, fqcn, plugin_type))))
         index.append("")
     pages["README.md"] = index[:-1]

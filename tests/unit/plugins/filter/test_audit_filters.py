@@ -1,12 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: hostnet.networkd contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""playbooks/audit.yml: the tables it shows and the report files it writes, rendered from module results."""
+"""audit_tables and audit_report: the audit playbook's tables and report files, from module results."""
 
 from __future__ import annotations
 
 import json
-import os
+from collections import OrderedDict
 
 import pytest
 
@@ -14,12 +14,10 @@ from ansible.module_utils import _internal as module_utils_internal
 
 # Importing the controller's code marks the process as the controller (see test_report_files.py).
 _WAS_CONTROLLER = module_utils_internal.is_controller
-from ansible.parsing.dataloader import DataLoader  # noqa: E402
-from ansible.template import Templar  # noqa: E402
+from ansible.errors import AnsibleFilterError  # noqa: E402
+from ansible_collections.hostnet.networkd.plugins.filter.audit import FilterModule, audit_report, audit_tables  # noqa: E402
 module_utils_internal.is_controller = _WAS_CONTROLLER
 
-PLAYBOOK = os.path.join(os.path.dirname(__file__), "..", "..", "..", "playbooks", "audit.yml")
-MODULE = "hostnet.networkd.networkd_forwarding"
 HEADER = ["link", "family", "governing file", "live", "after reconfigure", "after boot", "risk"]
 
 
@@ -56,35 +54,8 @@ RESULTS = {
 }
 
 
-def load_play():
-    return DataLoader().load_from_file(PLAYBOOK, trusted_as_template=True)[0]
-
-
-def task(play, action):
-    return next(task for task in play["tasks"] if action in task)
-
-
-def render(audit_family=None):
-    """(what the table task shows, the files the report task writes) for RESULTS."""
-    play = load_play()
-    show, report = task(play, "ansible.builtin.debug"), task(play, "hostnet.networkd.report_files")
-    variables = dict(play["vars"], **show["vars"], **report["vars"])
-    variables.update(ansible_play_hosts=list(RESULTS),
-                     hostvars={host: {"hostnet_audit_result": value} for host, value in RESULTS.items()})
-    if audit_family:
-        variables["hostnet_audit_family"] = audit_family
-    templar = Templar(loader=DataLoader(), variables=variables)
-    return (templar.template(show["ansible.builtin.debug"]["msg"]),
-            templar.template(report["hostnet.networkd.report_files"]["files"]))
-
-
-def test_the_module_is_the_only_task_that_runs_on_every_host():
-    for each in load_play()["tasks"]:
-        assert MODULE in each or each.get("run_once") is True, each["name"]
-
-
 def test_one_table_per_host_padded_but_for_the_risk():
-    tables, _files = render()
+    tables = audit_tables(RESULTS)
     assert tables == {
         "web-2": [
             "systemd 252",
@@ -102,7 +73,7 @@ def test_one_table_per_host_padded_but_for_the_risk():
 
 
 def test_both_families_give_a_row_per_link_and_family():
-    tables, files = render("both")
+    tables, files = audit_tables(RESULTS, "both"), audit_report(RESULTS, "both")
     assert [line.split()[:2] for line in tables["web-2"][2:]] == [
         ["uplink0", "ipv4"], ["uplink0", "ipv6"], ["docker0", "ipv4"], ["docker0", "ipv6"]]
     assert tables["web-2"][3] == (
@@ -112,7 +83,7 @@ def test_both_families_give_a_row_per_link_and_family():
 
 
 def test_report_files_hold_every_result_the_tables_and_the_evidence():
-    _tables, files = render()
+    files = audit_report(RESULTS)
     assert sorted(files) == ["evidence/db-10.json", "evidence/web-1.json", "evidence/web-2.json",
                              "fleet.json", "fleet.md"]
     assert files["fleet.json"] == json.dumps(RESULTS, indent=4, sort_keys=True, separators=(",", ": ")) + "\n"
@@ -128,3 +99,26 @@ def test_report_files_hold_every_result_the_tables_and_the_evidence():
         "## web-2 (systemd 252)\n\n" + header
         + "| uplink0 | ipv4 | /etc/systemd/network/10-uplink0.network | 1 | 0 | 0 | " + UPLINK_RISK + " |\n"
         "| docker0 | ipv4 | unmanaged | ? | kept | ? | ok |\n\n")
+
+
+def test_mappings_of_any_kind_give_the_same_report():
+    ordered = OrderedDict((host, OrderedDict(result)) for host, result in RESULTS.items())
+    assert audit_report(ordered) == audit_report(RESULTS)
+
+
+@pytest.mark.parametrize("results, message", [
+    ([], "dict of inventory host name to audit result, not list"),
+    ({"web-1": {"changed": False}}, "the result of web-1 is not a networkd_forwarding state=audit result"),
+])
+def test_input_that_is_not_audit_results_is_refused(results, message):
+    with pytest.raises(AnsibleFilterError, match=message):
+        audit_report(results)
+
+
+def test_an_unknown_family_is_refused():
+    with pytest.raises(AnsibleFilterError, match="family must be one of ipv4, ipv6, both, not 'ip4'"):
+        audit_tables(RESULTS, "ip4")
+
+
+def test_the_filters_are_published():
+    assert FilterModule().filters() == {"audit_tables": audit_tables, "audit_report": audit_report}

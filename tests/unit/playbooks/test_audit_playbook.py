@@ -1,0 +1,51 @@
+# -*- coding: utf-8 -*-
+# Copyright: hostnet.networkd contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""playbooks/audit.yml: one task per host, and the tables and report built from every result at once."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from ansible.module_utils import _internal as module_utils_internal
+
+# Importing the controller's code marks the process as the controller (see test_report_files.py).
+_WAS_CONTROLLER = module_utils_internal.is_controller
+from ansible.parsing.dataloader import DataLoader  # noqa: E402
+from ansible.template import Templar  # noqa: E402
+module_utils_internal.is_controller = _WAS_CONTROLLER
+
+PLAYBOOK = os.path.join(os.path.dirname(__file__), "..", "..", "..", "playbooks", "audit.yml")
+MODULE = "hostnet.networkd.networkd_forwarding"
+
+
+@pytest.fixture(autouse=True)
+def controller(monkeypatch):
+    monkeypatch.setattr(module_utils_internal, "is_controller", True)
+
+
+def load_play():
+    return DataLoader().load_from_file(PLAYBOOK, trusted_as_template=True)[0]
+
+
+def test_the_module_is_the_only_task_that_runs_on_every_host():
+    for each in load_play()["tasks"]:
+        assert MODULE in each or each.get("run_once") is True, each["name"]
+
+
+def test_the_tables_and_the_report_come_from_every_result_in_the_asked_family():
+    play = load_play()
+    show = next(task for task in play["tasks"] if "ansible.builtin.debug" in task)
+    report = next(task for task in play["tasks"] if "hostnet.networkd.report_files" in task)
+    results = {"web-1": {"links": []}, "web-2": {"links": []}}
+    variables = dict(play["vars"], ansible_play_hosts=list(results), hostnet_audit_family="both",
+                     hostvars={host: {"hostnet_audit_result": value} for host, value in results.items()})
+    calls = []
+    templar = Templar(loader=DataLoader(), variables=variables)
+    templar.environment.filters["hostnet.networkd.audit_tables"] = lambda *args: calls.append(("tables",) + args) or {}
+    templar.environment.filters["hostnet.networkd.audit_report"] = lambda *args: calls.append(("report",) + args) or {}
+    templar.template(show["ansible.builtin.debug"]["msg"])
+    templar.template(report["hostnet.networkd.report_files"]["files"])
+    assert calls == [("tables", results, "both"), ("report", results, "both")]
