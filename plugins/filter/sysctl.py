@@ -2,9 +2,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The sysctl.d and sysctl.conf entries that turn off forwarding keys a host needs on.
 
-The docker_host_network role asks this about ten times per run (its checks, its decision whether
-the host is converged, its report). As a Jinja block it was the role's costliest template:
-ansible-core 2.19 compiles a template each time it renders one (docs/performance.md).
+The docker_host_network role reports these entries, fails on them or overrides them. As a Jinja
+block with a regex per key, this was the role's costliest template: ansible-core 2.19 compiles a
+template each time it renders one (docs/performance.md).
 """
 
 from __future__ import annotations
