@@ -45,11 +45,11 @@ def _unknown(value, text):
     return text if value is None else str(value)
 
 
-def rows(result, family="ipv4"):
+def rows(result, families):
     """One row per link and family of one host's result, the cells of COLUMNS as text."""
     table = []
     for link in result.get("links") or []:
-        for name in _families(family):
+        for name in families:
             values = link[name]
             table.append([
                 link["name"],
@@ -75,9 +75,10 @@ def _checked(results):
 
 def audit_tables(results, family="ipv4"):
     """{host: ["systemd <version>", the header, one line per row]}, every column but the risk padded."""
+    families = _families(family)
     tables = {}
     for host, result in _checked(results).items():
-        lines = [list(COLUMNS)] + rows(result, family)
+        lines = [list(COLUMNS)] + rows(result, families)
         widths = [max(len(line[column]) for line in lines) for column in range(len(COLUMNS) - 1)]
         tables[host] = ["systemd %s" % result.get("systemd_version")] + [
             "  ".join([cell.ljust(width) for cell, width in zip(line, widths)] + [line[-1]]) for line in lines]
@@ -86,12 +87,12 @@ def audit_tables(results, family="ipv4"):
 
 def audit_report(results, family="ipv4"):
     """The report's files: fleet.json (every result), fleet.md (a table per host), evidence/<host>.json."""
-    results = _checked(results)
+    families, results = _families(family), _checked(results)
     header = "| %s |\n|%s\n" % (" | ".join(COLUMNS), "---|" * len(COLUMNS))
     markdown = ["# Forwarding audit\n\n"]
     for host in sorted(results):
         markdown.append("## %s (systemd %s)\n\n" % (host, results[host].get("systemd_version")) + header)
-        markdown.extend("| %s |\n" % " | ".join(row) for row in rows(results[host], family))
+        markdown.extend("| %s |\n" % " | ".join(row) for row in rows(results[host], families))
         markdown.append("\n")
     files = {"fleet.json": nice_json(results), "fleet.md": "".join(markdown)}
     files.update(("evidence/%s.json" % host, nice_json(result.get("evidence"))) for host, result in results.items())
