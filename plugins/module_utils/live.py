@@ -45,6 +45,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 from .facts import HostFacts
 from .filesystem import RootFileSystem
 from .links import Link, normalize_mac
+from .versions import installed_versions
 
 Runner = Callable[[List[str]], Tuple[int, str, str]]
 Which = Callable[[str], Optional[str]]
@@ -302,9 +303,17 @@ def _parse_systemd_version(text):
 
 # --------------------------------------------------------------------------- systemd version
 
-def systemd_version(runner, which):
-    # type: (Runner, Which) -> Optional[int]
-    """``networkctl --version`` ("systemd 257 (257.13-1~deb13u1)"), else ``systemctl --version``."""
+def systemd_version(runner, which, fs=None):
+    # type: (Runner, Which, Optional[object]) -> Optional[int]
+    """The installed systemd's version.
+
+    The name of its private library says it when exactly one is installed below ``fs``: a
+    directory listing, where a program costs the host about 8 ms of CPU (docs/performance.md).
+    Otherwise ``networkctl --version`` ("systemd 257 (257.13-1~deb13u1)"), else ``systemctl --version``.
+    """
+    installed = installed_versions(fs) if fs is not None else []
+    if len(installed) == 1:
+        return installed[0]
     for tool in ("networkctl", "systemctl"):
         result = _run(runner, which, tool, ["--version"])
         if result is None or result[0] != 0:
@@ -717,10 +726,11 @@ def read_live_state(runner, which, fs=None, ethtool=None):
     if ip_forward is None:
         _warn(warnings, "/proc/sys/net/ipv4/ip_forward cannot be read.")
 
-    version = systemd_version(runner, which)
+    version = systemd_version(runner, which, fs)
     if version is None:
-        _warn(warnings, "The systemd version cannot be determined (neither 'networkctl --version' nor "
-                        "'systemctl --version' answered): version-dependent behaviour is unknown.")
+        _warn(warnings, "The systemd version cannot be determined (no single libsystemd-shared is installed and neither "
+                        "'networkctl --version' nor 'systemctl --version' answered): version-dependent behaviour "
+                        "is unknown.")
 
     facts = host_facts(runner, which, fs, warnings=warnings)
 

@@ -96,20 +96,26 @@ def network_dirs(version):
     return config_dirs(version, "systemd/network")
 
 
-def installed_version(fs):
-    """The systemd version installed below a root, from libsystemd-shared-<N>.so; None if absent.
+def installed_versions(fs):
+    """The systemd versions installed below a root, from their libsystemd-shared-<N>.so, sorted.
 
-    An offline image has no running systemd to ask; every systemd build ships
-    this private library with its version in the name.
+    Every systemd build ships this private library with its version in the name. One
+    version is the usual answer; a leftover library of another build gives two.
     """
     directories = ["/usr/lib/systemd", "/lib/systemd", "/usr/lib64/systemd"]
     for lib in ("/usr/lib", "/lib"):   # Debian's multiarch layout: /usr/lib/x86_64-linux-gnu/systemd
         directories.extend("%s/%s/systemd" % (lib, name) for name in fs.list_dir(lib) if "-linux-" in name)
-    found = []
+    found = set()
     for directory in directories:
         for name in fs.list_dir(directory):
             stem = name[len("libsystemd-shared-"):] if name.startswith("libsystemd-shared-") else ""
             digits = stem.split(".", 1)[0].split("-", 1)[0]
             if digits.isdigit():
-                found.append(int(digits))
-    return max(found) if found else None
+                found.add(int(digits))
+    return sorted(found)
+
+
+def installed_version(fs):
+    """The newest systemd version installed below a root (an offline image has no systemd to ask); None if absent."""
+    versions = installed_versions(fs)
+    return versions[-1] if versions else None

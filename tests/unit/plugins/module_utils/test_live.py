@@ -467,6 +467,33 @@ def test_systemd_version_is_none_without_tools():
     assert runner.calls == []
 
 
+def test_one_installed_library_gives_the_version_without_a_command():
+    runner = FakeRunner(DEFAULT_ANSWERS)
+    files = {"/usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-252.so": b"ELF"}
+    assert systemd_version(runner, make_which(), MemoryFileSystem(files)) == 252
+    assert runner.calls == []
+
+
+def test_the_same_library_seen_through_lib_and_usr_lib_is_one_version():
+    runner = FakeRunner(DEFAULT_ANSWERS)
+    files = {"/lib/systemd/libsystemd-shared-247.so": b"ELF", "/usr/lib/systemd/libsystemd-shared-247.so": b"ELF"}
+    assert systemd_version(runner, make_which(), MemoryFileSystem(files)) == 247
+    assert runner.calls == []
+
+
+def test_two_installed_libraries_ask_networkctl():
+    runner = FakeRunner(DEFAULT_ANSWERS)
+    files = {"/usr/lib/systemd/libsystemd-shared-252.so": b"ELF", "/usr/lib/systemd/libsystemd-shared-257.so": b"ELF"}
+    assert systemd_version(runner, make_which(), MemoryFileSystem(files)) == 257
+    assert [os.path.basename(call[0]) for call in runner.calls] == ["networkctl"]
+
+
+def test_no_installed_library_asks_networkctl():
+    runner = FakeRunner(DEFAULT_ANSWERS)
+    assert systemd_version(runner, make_which(), MemoryFileSystem(host_files())) == 257
+    assert [os.path.basename(call[0]) for call in runner.calls] == ["networkctl"]
+
+
 def test_systemd_version_parses_distribution_suffixes():
     runner = FakeRunner({("networkctl", "--version"): (0, "systemd 239 (239-82.el8_10.2)\n+PAM\n", "")})
     assert systemd_version(runner, make_which()) == 239
