@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from ansible_collections.hostnet.networkd.plugins.module_utils.audit import HostView, select_links
 from ansible_collections.hostnet.networkd.plugins.module_utils.facts import HostFacts
-from ansible_collections.hostnet.networkd.plugins.module_utils.fix import FixPlanner
 from ansible_collections.hostnet.networkd.plugins.module_utils.links import Link
 from ansible_collections.hostnet.networkd.plugins.module_utils.live import networkd_problem, read_live_state
 from ansible_collections.hostnet.networkd.plugins.module_utils.versions import (
@@ -106,6 +105,10 @@ def plan_forwarding(view, covered, paths, families, syntax, desired, scope, drop
     ``paths`` are NetworkFile paths to change besides those governing the ``covered`` links.
     Raises FixError when a file cannot be changed safely.
     """
+    # Imported here, not at the top: an audit never plans, and a module's Python is compiled on the
+    # host at every run, so the audit does not pay for the planner (docs/performance.md).
+    from ansible_collections.hostnet.networkd.plugins.module_utils.fix import FixPlanner
+
     version = view.version
     planner = FixPlanner(view.fs, version, syntax, families, desired, dropin_name, method)
     warnings = []

@@ -554,7 +554,6 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible_collections.hostnet.networkd.plugins.module_utils.audit import HostView, audit_report
 from ansible_collections.hostnet.networkd.plugins.module_utils.evidence import build_evidence
 from ansible_collections.hostnet.networkd.plugins.module_utils.filesystem import OverlayFileSystem, RootFileSystem
-from ansible_collections.hostnet.networkd.plugins.module_utils.fix import FixError
 from ansible_collections.hostnet.networkd.plugins.module_utils.host_reading import (
     LINK_SPEC,
     covered_links,
@@ -668,6 +667,8 @@ def main():
 
     changes, warnings = [], []
     if params["state"] != "audit":
+        # Imported here, as in plan_forwarding: an audit does not load the planner.
+        from ansible_collections.hostnet.networkd.plugins.module_utils.fix import FixError
         try:
             changes, warnings = plan_forwarding(view, covered, paths, families, syntax,
                                                 desired=1 if params["state"] == "enabled" else 0,
