@@ -32,9 +32,6 @@ from .versions import (
     SUPPRESS_EQUAL_SYSCTL_WRITES,
 )
 
-EVENTS = ("reconfigure", "restart", "boot", "sysctl_reload")
-
-
 @dataclass(frozen=True)
 class Prediction:
     """The value a sysctl has after an event, and the write that set it.

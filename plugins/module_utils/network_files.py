@@ -63,11 +63,6 @@ class NetworkFile:
         """Every assignment of the main file, then of each drop-in, in the order networkd parses them."""
         return [assignment for unit in self.units for assignment in unit.assignments]
 
-    def last_value(self, section, key):
-        """The last assignment of ``key`` in ``section``, or None (for scalar settings)."""
-        found = [a for a in self.assignments if a.section == section and a.key == key]
-        return found[-1] if found else None
-
     @property
     def unmanaged(self):
         """The effective [Link] Unmanaged= (last valid boolean wins), with its assignment."""

@@ -49,10 +49,6 @@ NETWORKD_CONF_ANY_DIRECTORY = 256
 # backport is UNCONFIRMED).
 MASQUERADE_IMPLIES_GLOBAL = 257
 
-# What the library assumes when it cannot learn the version (an offline image without
-# a systemd binary and no systemd_version given): the newest behaviour.
-NEWEST = 999
-
 
 def forwarding_band(version):
     """The name of the forwarding behaviour band ``version`` falls in.
