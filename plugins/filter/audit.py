@@ -52,29 +52,34 @@ def rows(result, families):
         for name in families:
             values = link[name]
             table.append([
-                link["name"],
+                str(link["name"]),
                 name,
-                link.get("network_file") or ("unmanaged" if link.get("unmanaged") else "none"),
+                str(link.get("network_file") or ("unmanaged" if link.get("unmanaged") else "none")),
                 _unknown(values.get("live"), "?"),
                 _unknown(values.get("after_reconfigure"), "kept"),
                 _unknown(values.get("after_boot"), "?"),
-                values.get("risk") or "ok",
+                str(values.get("risk") or "ok"),
             ])
     return table
 
 
 def _checked(results):
+    """``results`` as it came, once it is known to be {host: audit result}."""
     if not isinstance(results, Mapping):
         raise AnsibleFilterError("the input must be a dict of inventory host name to audit result, not %s"
                                  % type(results).__name__)
     for host, result in results.items():
         if not isinstance(result, Mapping) or "links" not in result:
             raise AnsibleFilterError("the result of %s is not a networkd_forwarding state=audit result" % host)
-    return plain(results)
+    return results
 
 
 def audit_tables(results, family="ipv4"):
-    """{host: ["systemd <version>", the header, one line per row]}, every column but the risk padded."""
+    """{host: ["systemd <version>", the header, one line per row]}, every column but the risk padded.
+
+    Only the cells shown are read: ansible-core 2.19 hands the results over as lazy containers
+    that check every value read, and a result holds about five times the values of its table.
+    """
     families = _families(family)
     tables = {}
     for host, result in _checked(results).items():
@@ -87,7 +92,7 @@ def audit_tables(results, family="ipv4"):
 
 def audit_report(results, family="ipv4"):
     """The report's files: fleet.json (every result), fleet.md (a table per host), evidence/<host>.json."""
-    families, results = _families(family), _checked(results)
+    families, results = _families(family), plain(_checked(results))
     header = "| %s |\n|%s\n" % (" | ".join(COLUMNS), "---|" * len(COLUMNS))
     markdown = ["# Forwarding audit\n\n"]
     for host in sorted(results):
