@@ -113,9 +113,10 @@ options:
     default: auto
   systemd_version:
     description:
-      - The systemd version to model. Detected with C(networkctl --version)
-        on a live host, or from the installed C(libsystemd-shared) below
-        O(root).
+      - The systemd version to model. Detected on a live host from the name of
+        the installed C(libsystemd-shared-<N>.so) when there is exactly one, else
+        with C(networkctl --version) (or C(systemctl --version)); below another
+        O(root), from the newest installed C(libsystemd-shared).
     type: int
   root:
     description:
