@@ -32,6 +32,7 @@ from .versions import (
     SUPPRESS_EQUAL_SYSCTL_WRITES,
 )
 
+
 @dataclass(frozen=True)
 class Prediction:
     """The value a sysctl has after an event, and the write that set it.
