@@ -5,8 +5,11 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import stat
+import subprocess
+import sys
 
 import pytest
 
@@ -15,6 +18,19 @@ from ansible_collections.hostnet.networkd.tests.unit.plugins.modules.module_runn
 LINKS = [{"name": "uplink0", "type": "ether", "kind": "veth", "mac": "02:00:00:00:00:01", "ifindex": 2},
          {"name": "docker0", "type": "bridge", "kind": "bridge", "ifindex": 3}]
 UPLINK_FILE = "etc/systemd/network/10-uplink0.network"
+# Runs the module in a new interpreter and prints the names of the collection's module_utils it loaded.
+LOADED_BY_ONE_RUN = """
+import sys
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.hostnet.networkd.plugins.modules import networkd_forwarding
+with patch_module_args(dict(root=sys.argv[1], systemd_version=257, links=[], state=sys.argv[2], paths=sys.argv[3:])):
+    try:
+        networkd_forwarding.main()
+    except SystemExit:
+        pass
+prefix = "ansible_collections.hostnet.networkd.plugins.module_utils."
+print(sorted(name[len(prefix):] for name in sys.modules if name.startswith(prefix)))
+"""
 
 
 def warning_texts(result):
@@ -164,3 +180,16 @@ def test_evidence_in_check_mode_names_the_line_the_change_would_write(capsys, ro
     uplink = [item for item in result["evidence"]["forwarding"] if item["key"] == "net.ipv4.conf.uplink0.forwarding"]
     assert uplink[0]["after_boot"] == 1
     assert uplink[0]["set_by"] == ["/%s:5 (IPv4Forwarding=yes)" % UPLINK_FILE]
+
+
+def module_utils_loaded(root, state, *paths):
+    run = subprocess.run([sys.executable, "-c", LOADED_BY_ONE_RUN, root, state] + list(paths), check=True,
+                         capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    return ast.literal_eval(run.stdout.strip().splitlines()[-1])
+
+
+def test_an_audit_does_not_load_the_planner(root):
+    """A module's Python is compiled on the host at every run: an audit loads what it runs, not the planner."""
+    assert "audit" in module_utils_loaded(root, "audit")
+    assert "fix" not in module_utils_loaded(root, "audit")
+    assert "fix" in module_utils_loaded(root, "enabled", "/" + UPLINK_FILE)
