@@ -91,16 +91,13 @@ def holding(lock_path):
     time.sleep(10)    # flock is not fair: give a Molecule run that waits for the lock the time to take it
 
 
-def bench_size(size, image, cgroup, repeat):
+def bench_size(size, image, repeat):
     """Start ``size`` containers, measure every workload ``repeat`` times, remove them."""
     names = lab_fleet.container_names(size)
     started = time.monotonic()
     try:
         lab_fleet.remove_all()    # leftovers of an interrupted run
-        lab_fleet.start(names, image, cgroup)
-        for name in names:
-            lab_fleet.wait_for_networkd(name)
-            lab_fleet.lay_out(name)
+        lab_fleet.start_laid_out(names, image)
         with tempfile.TemporaryDirectory(prefix="hostnet-bench-") as workdir:
             inventory = write_inventory(workdir, names)
             run_playbook("role", inventory, size, workdir)     # converge; not timed
@@ -162,14 +159,12 @@ def main():
     parser.add_argument("--json", help="also write every run to this file")
     parser.add_argument("--lock", help="hold this lock file (flock) while each fleet size runs")
     args = parser.parse_args()
-    cgroup = subprocess.run(["sh", os.path.join(FLEET_DIR, os.pardir, os.pardir, "lab", "detect-cgroup.sh")],
-                            check=True, capture_output=True, text=True).stdout.strip()
     host = machine()
     print("machine: %s" % json.dumps(host), file=sys.stderr, flush=True)
     results = []
     for size in args.sizes:
         with holding(args.lock):
-            results.append(bench_size(size, args.image, cgroup, args.repeat))
+            results.append(bench_size(size, args.image, args.repeat))
     print_table(results)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as stream:

@@ -112,16 +112,12 @@ def main():
     parser.add_argument("--keep", action="store_true", help="leave the container running (for --file experiments)")
     parser.add_argument("--lock", help="hold this lock file (flock) while the container exists")
     args = parser.parse_args()
-    cgroup = subprocess.run(["sh", os.path.join(FLEET_DIR, os.pardir, os.pardir, "lab", "detect-cgroup.sh")],
-                            check=True, capture_output=True, text=True).stdout.strip()
     lab_fleet.LABEL = LABEL   # lab_fleet's helpers, this tool's container: remove_all() leaves the fleet bench's alone
     with holding(args.lock):
         try:
             if HOST not in lab_fleet.docker("ps", "--format", "{{.Names}}").split():
                 lab_fleet.remove_all()
-                lab_fleet.start([HOST], args.image, cgroup)
-                lab_fleet.wait_for_networkd(HOST)
-                lab_fleet.lay_out(HOST)
+                lab_fleet.start_laid_out([HOST], args.image)
             with tempfile.TemporaryDirectory(prefix="hostnet-cost-") as workdir:
                 inventory = write_inventory(workdir, [HOST])
                 files = {name: keep_module_file(inventory, name, fqcn, arguments)

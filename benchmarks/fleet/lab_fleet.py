@@ -11,6 +11,7 @@ after a crash, and never touches Molecule's platforms (debian11...).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 
@@ -66,6 +67,16 @@ def start(names, image, cgroup):
                "--cgroupns", "host", "--volume", "%s:/sys/fs/cgroup:rw" % cgroup,
                "--tmpfs", "/run", "--tmpfs", "/run/lock", "--tmpfs", "/tmp",
                "--network", "none", image, "/bin/sh", "-c", BOOT_COMMAND)
+
+
+def start_laid_out(names, image):
+    """Start one container per name, each with networkd running and laid out as a small Docker host."""
+    detect = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "lab", "detect-cgroup.sh")
+    cgroup = subprocess.run(["sh", detect], check=True, capture_output=True, text=True).stdout.strip()
+    start(names, image, cgroup)
+    for name in names:
+        wait_for_networkd(name)
+        lay_out(name)
 
 
 def wait_for_networkd(name, timeout=120):
