@@ -502,7 +502,9 @@ evidence:
               sample: Ensure ip forwarding is disabled
 networkd:
   description:
-    - The state of systemd-networkd on the live host, from C(systemctl show systemd-networkd.service).
+    - The state of systemd-networkd on the live host. When a process runs in the unit's cgroup (read from
+      C(/proc/1/cgroup) and C(/sys/fs/cgroup)), networkd runs and the states are V(loaded), V(active) and V(running);
+      otherwise C(systemctl show systemd-networkd.service) says them.
     - With O(state=enabled) or O(state=disabled) the module fails before writing anything when
       networkd is not installed, is masked, or its state cannot be read; when it is installed but
       not running, it warns (the files apply once networkd starts).

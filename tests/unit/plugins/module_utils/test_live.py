@@ -721,6 +721,38 @@ def test_a_runner_that_raises_is_a_missing_answer_not_a_traceback():
     assert service.error == "systemctl is not available"
 
 
+NETWORKD_PROCS = "system.slice/systemd-networkd.service/cgroup.procs"
+
+
+@pytest.mark.parametrize("pid1_cgroup, procs_path", [
+    ("0::/init.scope\n", "/sys/fs/cgroup/" + NETWORKD_PROCS),                                # cgroup v2
+    ("0::/init.scope\n", "/sys/fs/cgroup/unified/" + NETWORKD_PROCS),                        # hybrid
+    ("2:cpu:/\n1:name=systemd:/init.scope\n", "/sys/fs/cgroup/systemd/" + NETWORKD_PROCS),   # cgroup v1
+    ("1:name=systemd:/\n", "/sys/fs/cgroup/systemd/" + NETWORKD_PROCS),                      # v1, PID 1 at the root
+    ("0::/docker/0a1b/init.scope\n", "/sys/fs/cgroup/docker/0a1b/" + NETWORKD_PROCS),        # a container's PID 1
+])
+def test_a_process_in_networkds_cgroup_means_running_without_asking_systemctl(pid1_cgroup, procs_path):
+    runner = FakeRunner()
+    fs = MemoryFileSystem({"/proc/1/cgroup": pid1_cgroup.encode(), procs_path: b"380\n"})
+    assert read_networkd_service(runner, make_which(), fs) == NetworkdService(True, "loaded", "active", "running")
+    assert runner.calls == []
+
+
+@pytest.mark.parametrize("files", [
+    {},                                                                          # nothing readable
+    {"/proc/1/cgroup": b"0::/init.scope\n"},                                     # no cgroup: stopped
+    {"/proc/1/cgroup": b"0::/init.scope\n", "/sys/fs/cgroup/" + NETWORKD_PROCS: b""},  # cgroup left empty
+    {"/proc/1/cgroup": b"0::/init.scope\n",                                      # another slice's unit
+     "/sys/fs/cgroup/user.slice/systemd-networkd.service/cgroup.procs": b"7\n"},
+])
+def test_without_a_process_in_networkds_cgroup_systemctl_says_the_state(files):
+    answer = (0, "LoadState=masked\nActiveState=inactive\nSubState=dead\n", "")
+    runner = FakeRunner({SHOW_NETWORKD: answer})
+    service = read_networkd_service(runner, make_which(), MemoryFileSystem(files))
+    assert (service.load_state, service.active_state) == ("masked", "inactive")
+    assert [call[1:] for call in runner.calls] == [list(SHOW_NETWORKD[1:])]
+
+
 def test_a_unit_that_cannot_be_loaded_says_so():
     assert networkd_problem(NetworkdService(True, "bad-setting", "inactive", "dead")) == (
         "systemd-networkd.service cannot be loaded (LoadState=bad-setting): "
