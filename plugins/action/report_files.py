@@ -15,6 +15,7 @@ ARGUMENT_SPEC = dict(
     dest=dict(type="path", required=True),
     files=dict(type="dict", required=True),
     mode=dict(type="str", default="0644"),
+    msg=dict(type="raw"),
 )
 
 
@@ -75,4 +76,7 @@ class ActionModule(ActionBase):
                 except OSError as error:
                     raise AnsibleActionFail("could not write %s: %s" % (path, to_native(error))) from error
         result.update(changed=bool(written), dest=dest, written=written)
+        if args["msg"] is not None:
+            # Shown at every verbosity, as ansible.builtin.debug shows its msg.
+            result.update(msg=args["msg"], _ansible_verbose_always=True)
         return result

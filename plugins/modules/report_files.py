@@ -52,6 +52,12 @@ options:
     description: The mode of every file written, as an octal string.
     type: str
     default: "0644"
+  msg:
+    description:
+      - Text or data shown with the task's result at every verbosity, as M(ansible.builtin.debug) shows its C(msg).
+      - The audit playbook shows the per-link tables with it, so that one task both writes the report and shows its
+        summary (each task, even one that runs once, costs the controller some tens of milliseconds).
+    type: raw
 notes:
   - Files below O(dest) that O(files) does not name are left alone.
   - Use C(run_once) to write one report for a play, as the audit playbook does.
@@ -69,6 +75,13 @@ EXAMPLES = r"""
         # Audited
         {{ ansible_play_hosts | join(', ') }}
   run_once: true
+
+- name: Write the fleet report and show the per-link tables
+  hostnet.networkd.report_files:
+    dest: "{{ playbook_dir }}/report"
+    files: "{{ dict(ansible_play_hosts | zip(ansible_play_hosts | map('extract', hostvars, 'audit'))) | hostnet.networkd.audit_report }}"
+    msg: "{{ dict(ansible_play_hosts | zip(ansible_play_hosts | map('extract', hostvars, 'audit'))) | hostnet.networkd.audit_tables }}"
+  run_once: true
 """
 
 RETURN = r"""
@@ -77,6 +90,11 @@ dest:
   returned: always
   type: str
   sample: /home/admin/hostnet-audit
+msg:
+  description: O(msg), unchanged.
+  returned: when O(msg) is set
+  type: raw
+  sample: {web-1: ["systemd 257", "link  family  governing file  live  after reconfigure  after boot  risk"]}
 written:
   description: The files written (in check mode, that would be written) because they were missing or differed, sorted.
   returned: always

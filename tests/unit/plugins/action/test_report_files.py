@@ -79,3 +79,15 @@ def test_refuses_names_outside_dest(tmp_path, name):
 def test_refuses_a_bad_mode(tmp_path):
     with pytest.raises(AnsibleActionFail, match="not an octal mode"):
         run({"dest": str(tmp_path), "files": {"a": "x"}, "mode": "rw-r--r--"})
+
+
+def test_msg_is_shown_at_every_verbosity_as_debug_shows_it(tmp_path):
+    tables = {"web-1": ["systemd 257", "link  family"]}
+    result = run({"dest": str(tmp_path), "files": {"a.md": "x\n"}, "msg": tables})
+    assert result["msg"] == tables
+    assert result["_ansible_verbose_always"] is True
+
+
+def test_without_msg_the_result_is_shown_only_when_verbose(tmp_path):
+    result = run({"dest": str(tmp_path), "files": {"a.md": "x\n"}})
+    assert "msg" not in result and "_ansible_verbose_always" not in result
