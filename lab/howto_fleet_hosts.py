@@ -59,8 +59,7 @@ def write(name, path, text):
 
 def start():
     lab_fleet.remove_all()
-    cgroup = subprocess.run(["sh", os.path.join(os.path.dirname(os.path.abspath(__file__)), "detect-cgroup.sh")],
-                            check=True, capture_output=True, text=True).stdout.strip()
+    cgroup = lab_fleet.lab_cgroup()
     for name, image in HOSTS.items():
         lab_fleet.start([name], image, cgroup)
     debian11, debian12, debian13, sid = HOSTS

@@ -69,11 +69,15 @@ def start(names, image, cgroup):
                "--network", "none", image, "/bin/sh", "-c", BOOT_COMMAND)
 
 
+def lab_cgroup():
+    """The cgroup directory lab containers mount at /sys/fs/cgroup (lab/detect-cgroup.sh)."""
+    detect = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "lab", "detect-cgroup.sh")
+    return subprocess.run(["sh", detect], check=True, capture_output=True, text=True).stdout.strip()
+
+
 def start_laid_out(names, image):
     """Start one container per name, each with networkd running and laid out as a small Docker host."""
-    detect = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "lab", "detect-cgroup.sh")
-    cgroup = subprocess.run(["sh", detect], check=True, capture_output=True, text=True).stdout.strip()
-    start(names, image, cgroup)
+    start(names, image, lab_cgroup())
     for name in names:
         wait_for_networkd(name)
         lay_out(name)

@@ -326,12 +326,12 @@ def systemd_version(runner, which, fs=None):
 
 # --------------------------------------------------------------------------- systemd-networkd
 
-# Where systemd's own cgroup tree is mounted, by the kind of line /proc/1/cgroup has for it:
+# Where systemd's own cgroup tree is mounted, by the controllers field of its line in /proc/1/cgroup:
 # the unified hierarchy ("0::/...") and the named legacy one ("1:name=systemd:/...").
-SYSTEMD_CGROUP_MOUNTS = (
-    ("", ("/sys/fs/cgroup", "/sys/fs/cgroup/unified")),   # cgroup v2, or v2 next to v1 controllers (hybrid)
-    ("name=systemd", ("/sys/fs/cgroup/systemd",)),       # cgroup v1
-)
+SYSTEMD_CGROUP_MOUNTS = {
+    "": ("/sys/fs/cgroup", "/sys/fs/cgroup/unified"),   # cgroup v2, or v2 next to v1 controllers (hybrid)
+    "name=systemd": ("/sys/fs/cgroup/systemd",),       # cgroup v1
+}
 
 
 def networkd_has_processes(fs):
@@ -350,14 +350,11 @@ def networkd_has_processes(fs):
         if len(fields) != 3:
             continue
         _hierarchy, controllers, path = fields
-        for hierarchy, mounts in SYSTEMD_CGROUP_MOUNTS:
-            if controllers != hierarchy:
-                continue
-            root = path[:-len("/init.scope")] if path.endswith("/init.scope") else path
-            for mount in mounts:
-                procs = _read_text(fs, "%s%s/system.slice/%s/cgroup.procs" % (mount, root.rstrip("/"), NETWORKD_UNIT))
-                if procs and procs.strip():
-                    return True
+        root = path[:-len("/init.scope")] if path.endswith("/init.scope") else path
+        for mount in SYSTEMD_CGROUP_MOUNTS.get(controllers, ()):
+            procs = _read_text(fs, "%s%s/system.slice/%s/cgroup.procs" % (mount, root.rstrip("/"), NETWORKD_UNIT))
+            if procs and procs.strip():
+                return True
     return False
 
 
