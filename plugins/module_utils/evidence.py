@@ -15,8 +15,7 @@ converged host: no timestamps, and every list in a fixed order.
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
-from typing import Tuple
+from typing import NamedTuple, Tuple
 
 from .forwarding_keys import FAMILIES
 from .versions import ONE_WAY_GLOBAL, PER_LINK_FORWARDING_KEYS
@@ -31,8 +30,7 @@ RUNTIME_WRITE = "no configuration file sets it: written at runtime"
 DOCKERD_WRITE = "for example by dockerd, which sets net.ipv4.ip_forward = 1 when it starts"
 
 
-@dataclass(frozen=True)
-class BenchmarkItem:
+class BenchmarkItem(NamedTuple):
     """One benchmark recommendation that wants forwarding off, and the sysctl keys it names.
 
     ``reference`` says where the item number and title were checked, for whoever updates the

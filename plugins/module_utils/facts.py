@@ -10,12 +10,10 @@ as unknown rather than guessed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import FrozenSet, Optional
+from typing import FrozenSet, NamedTuple, Optional
 
 
-@dataclass(frozen=True)
-class HostFacts:
+class HostFacts(NamedTuple):
     hostname: Optional[str] = None          # Host=
     machine_id: Optional[str] = None        # Host= also accepts the machine ID
     virtualization: Optional[str] = None    # Virtualization=: systemd-detect-virt's answer, "none" on bare metal

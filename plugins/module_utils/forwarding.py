@@ -17,7 +17,7 @@ semantics notes, distilled from networkd-link.c / networkd-sysctl.c).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from .forwarding_keys import FAMILIES, LinkForwardingSettings, read_link_settings
 from .kernel import KernelForwarding
@@ -33,8 +33,7 @@ from .versions import (
 )
 
 
-@dataclass(frozen=True)
-class Prediction:
+class Prediction(NamedTuple):
     """The value a sysctl has after an event, and the write that set it.
 
     ``value`` is None when the event leaves the value as it was.

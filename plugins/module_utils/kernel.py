@@ -12,14 +12,12 @@ Writing `default` only affects devices created later.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
 GLOBAL_NAMES = ("all", "default")
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """A forwarding value and the write that set it (None: the value found at the start).
 
     ``inherited_from`` is None when the write named this sysctl itself, "all"

@@ -40,7 +40,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from .facts import HostFacts
 from .filesystem import RootFileSystem
@@ -119,8 +119,7 @@ VM_VIRTUALIZATIONS = frozenset((
 ))
 
 
-@dataclass(frozen=True)
-class NetworkdService:
+class NetworkdService(NamedTuple):
     """What systemd says about systemd-networkd.service, and whether networkctl is installed.
 
     The states are systemctl's words (LoadState loaded, not-found, masked...; ActiveState active,

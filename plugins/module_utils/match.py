@@ -20,9 +20,8 @@ import fnmatch
 import operator
 import re
 import string
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from .facts import HostFacts
 from .links import normalize_mac
@@ -83,8 +82,7 @@ _DIGITS_ONLY = re.compile("[0-9]+")
 _IFNAME_FORBIDDEN_CHAR = re.compile("[^!-~]|[:/%]")         # not printable ASCII, a space, ':', '/' or '%'
 
 
-@dataclass(frozen=True)
-class ConditionVerdict:
+class ConditionVerdict(NamedTuple):
     """Whether a file's conditions hold on the host.
 
     ``holds`` is True when every condition holds (or there is none), False when
@@ -412,8 +410,7 @@ CONDITION_TESTS: Dict[str, Callable[[str, HostFacts], Tuple[Optional[bool], str]
 }
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):
     """One condition key of [Match]; ``parameter`` is the value without its negating ``!``."""
 
     key: str

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, List, NamedTuple, Optional
 
 from .filesystem import FileSystemView
 
@@ -45,8 +45,7 @@ COMMENT_CHARS = "#;"         # COMMENTS in systemd; procps-ng checks '#' and ';'
 WHITESPACE = " \t\n\r\v\f"
 
 
-@dataclass(frozen=True)
-class SysctlEntry:
+class SysctlEntry(NamedTuple):
     """One ``key = value`` line that sets a forwarding sysctl.
 
     ``interface`` is the real interface name (or glob over names) for scope
@@ -69,8 +68,7 @@ class SysctlEntry:
         return "%s:%d" % (self.path, self.line)
 
 
-@dataclass(frozen=True)
-class SysctlExclusion:
+class SysctlExclusion(NamedTuple):
     """A ``-key`` line without '=': it keeps globs away from the sysctls it names.
 
     systemd-sysctl honours it only when the key names one sysctl exactly (it is
@@ -217,8 +215,7 @@ def is_forwarding_key(normalized_key: str) -> bool:
     return _classify(_slash_form(normalized_key)) is not None
 
 
-@dataclass
-class _Line:
+class _Line(NamedTuple):
     """A parsed assignment or exclusion; value None marks an exclusion (``-key``)."""
 
     path: str

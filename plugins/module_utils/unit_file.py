@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import List, Optional, Tuple
+from typing import List, NamedTuple, Optional, Tuple
 
 from .versions import MODERN_CONF_PARSER, SECTION_HEADER_CHARS_CHECKED
 
@@ -61,8 +61,7 @@ def parse_boolean(value):
     return None
 
 
-@dataclass(frozen=True)
-class Assignment:
+class Assignment(NamedTuple):
     """``key=value`` in ``[section]``; ``line``..``end_line`` are the physical lines it spans."""
 
     path: str
