@@ -11,6 +11,7 @@ one-run check (docker_host_state) answers exactly what networkd_forwarding would
 from __future__ import annotations
 
 from ansible_collections.hostnet.networkd.plugins.module_utils.audit import HostView, select_links
+from ansible_collections.hostnet.networkd.plugins.module_utils.commands import run_read_only
 from ansible_collections.hostnet.networkd.plugins.module_utils.facts import HostFacts
 from ansible_collections.hostnet.networkd.plugins.module_utils.links import Link
 from ansible_collections.hostnet.networkd.plugins.module_utils.live import networkd_problem, read_live_state
@@ -61,9 +62,7 @@ def read_host(module, fs, writes, systemd_version=None, described_links=None):
     live = None
     networkd = None
     if fs.root == "/":
-        live = read_live_state(
-            lambda args: module.run_command(args, environ_update={"LC_ALL": "C", "SYSTEMD_COLORS": "0"}),
-            module.get_bin_path)
+        live = read_live_state(run_read_only, module.get_bin_path)
         for warning in live.warnings:
             module.warn(warning)
         networkd = networkd_report(module, live.networkd, writes)

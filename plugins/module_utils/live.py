@@ -8,9 +8,9 @@ read goes through injected helpers so that it can be tested without one:
 
 * ``fs``: a :class:`FileSystemView` for /sys, /proc, /run and /etc
   (``RootFileSystem("/")`` on a host, ``MemoryFileSystem`` in tests);
-* ``runner(args) -> (rc, stdout, stderr)`` for commands, and ``which(name)``
-  (the module passes ``module.get_bin_path``): a command runs only when
-  ``which`` finds it;
+* ``runner(args) -> (rc, stdout, stderr)`` for commands (the modules pass
+  ``commands.run_read_only``), and ``which(name)`` (``module.get_bin_path``):
+  a command runs only when ``which`` finds it;
 * ``ethtool(ifname) -> (driver, permanent_mac)``: :func:`ethtool_ioctl` on a host.
 
 Nothing here raises for a missing file or tool: the value becomes None (or

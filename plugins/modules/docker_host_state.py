@@ -194,6 +194,7 @@ import stat
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.hostnet.networkd.plugins.module_utils.audit import HostView, audit_report, collect_warnings
+from ansible_collections.hostnet.networkd.plugins.module_utils.commands import run_read_only
 from ansible_collections.hostnet.networkd.plugins.module_utils.evidence import build_evidence
 from ansible_collections.hostnet.networkd.plugins.module_utils.filesystem import RootFileSystem
 from ansible_collections.hostnet.networkd.plugins.module_utils.firewall import (
@@ -251,9 +252,7 @@ def group_name(gid):
 
 def firewall_state(module, families):
     """forward_policy's check-mode report: the FORWARD path, and with ``drop`` what would change."""
-    observation = read_firewall(
-        lambda args: module.run_command(args, environ_update={"LC_ALL": "C", "SYSTEMD_COLORS": "0"}),
-        module.get_bin_path, read_text_file)
+    observation = read_firewall(run_read_only, module.get_bin_path, read_text_file)
     audit = FirewallAudit(observation)
     for warning in audit.warnings():
         module.warn(warning)

@@ -379,6 +379,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.hostnet.networkd.plugins.module_utils.commands import run_read_only
 from ansible_collections.hostnet.networkd.plugins.module_utils.firewall import (
     FAMILIES,
     FAMILY_WORDS,
@@ -393,9 +394,7 @@ from ansible_collections.hostnet.networkd.plugins.module_utils.firewall_live imp
 
 
 def observe(module):
-    return read_firewall(
-        lambda args: module.run_command(args, environ_update={"LC_ALL": "C", "SYSTEMD_COLORS": "0"}),
-        module.get_bin_path, read_text_file)
+    return read_firewall(run_read_only, module.get_bin_path, read_text_file)
 
 
 def run_or_fail(module, argv, done, result):
