@@ -21,7 +21,7 @@ from ansible_collections.hostnet.networkd.tests.unit.plugins.modules.test_networ
 
 UPLINK = "etc/systemd/network/10-uplink0.network"
 CONTAINER_LINKS = "etc/systemd/network/05-hostnet-container-links.network"
-EXAMPLES = [{"name": "veth0123abc", "type": "ether", "kind": "veth", "driver": "veth"}]
+CONTAINER_LINK_EXAMPLES = [{"name": "veth0123abc", "type": "ether", "kind": "veth", "driver": "veth"}]
 RUNNING = {"networkctl": "/usr/bin/networkctl", "load_state": "loaded", "active_state": "active",
            "sub_state": "running", "problem": None}
 TREES = {
@@ -67,7 +67,7 @@ def test_forwarding_changes_are_what_networkd_forwarding_would_write(capsys, tmp
 def test_audits_the_uplinks_every_link_and_the_links_docker_will_create(capsys, tmp_path, live_host):
     root = make_root(tmp_path, dict(TREES["converged"], **{CONTAINER_LINKS: "[Match]\nName=docker0 veth*\n\n[Link]\nUnmanaged=yes\n"}))
     live_host(root)
-    code, state = run(capsys, module=docker_host_state, interfaces=["uplink0"], container_links=EXAMPLES)
+    code, state = run(capsys, module=docker_host_state, interfaces=["uplink0"], container_links=CONTAINER_LINK_EXAMPLES)
     assert code == 0
     assert [link["name"] for link in state["audit"]["links"]] == ["uplink0"]
     assert state["audit"]["networkd"]["problem"] is None
