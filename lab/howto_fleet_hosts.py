@@ -49,7 +49,8 @@ HARDEN = "# Hardening: no forwarding\n[Network]\nIPv4Forwarding=no\n"
 
 
 def shell(name, script):
-    lab_fleet.docker("exec", name, "sh", "-c", script)
+    """Run ``script`` in ``name``; returns its output."""
+    return lab_fleet.docker("exec", name, "sh", "-c", script)
 
 
 def write(name, path, text):
@@ -78,8 +79,8 @@ def start():
     shell(debian13, "sysctl -qw net.ipv4.ip_forward=1 && until networkctl reconfigure uplink0 2>/dev/null; do sleep 1; done")
     write(sid, HARDEN_FILE, HARDEN)
     for name in HOSTS:
-        values = lab_fleet.docker("exec", name, "sh", "-c", "cat /proc/sys/net/ipv4/conf/uplink0/forwarding "
-                                  "/proc/sys/net/ipv4/conf/docker0/forwarding").split()
+        values = shell(name, "cat /proc/sys/net/ipv4/conf/uplink0/forwarding "
+                             "/proc/sys/net/ipv4/conf/docker0/forwarding").split()
         print("%s: uplink0 %s, docker0 %s" % (name, values[0], values[1]))
 
 
