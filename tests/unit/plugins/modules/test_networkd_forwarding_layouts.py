@@ -1,0 +1,86 @@
+# -*- coding: utf-8 -*-
+# Copyright: hostnet.networkd contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The module's main() on host layouts copied from real distributions (module_utils/layouts)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils.layouts import cases, lay_out
+from ansible_collections.hostnet.networkd.tests.unit.plugins.modules.module_runner import run
+
+
+def layout(tmp_path, name, case="default"):
+    """(root, systemd version, links without lo) of a layout laid out below ``tmp_path``."""
+    spec = dict(cases(name))[case]
+    links = [link for link in spec["links"] if link["name"] != "lo"]
+    return lay_out(name, str(tmp_path)), spec["systemd_version"], links
+
+
+def entry(result, name):
+    return next(link for link in result["links"] if link["name"] == name)
+
+
+def test_audit_of_a_cis_hardened_host_names_networkd_conf_and_fails_on_risk(capsys, tmp_path):
+    root, version, links = layout(tmp_path, "cis-hardened")
+    code, result = run(capsys, root=root, systemd_version=version, links=links, fail_on_risk=True)
+    assert code == 1
+    assert entry(result, "eth0")["ipv4"]["after_restart"] == 0
+    assert "/etc/systemd/networkd.conf:20" in entry(result, "eth0")["ipv4"]["risk"]
+    assert result["global"]["ipv4"]["source"] == "/etc/systemd/networkd.conf:20"
+
+
+def test_netplan_file_governs_the_cloud_nic_described_with_its_permanent_mac(capsys, tmp_path):
+    root, version, links = layout(tmp_path, "ubuntu-24.04-cloud", "with_permanent_mac")
+    code, result = run(capsys, root=root, systemd_version=version, links=links)
+    assert code == 0
+    assert entry(result, "ens5")["network_file"] == "/run/systemd/network/10-netplan-ens5.network"
+    assert entry(result, "ens5")["ipv4"]["after_boot"] == 0
+
+
+def test_amazon_linux_run_file_reached_through_its_symlink_governs_ens5(capsys, tmp_path):
+    root, version, links = layout(tmp_path, "amazon-linux-2023")
+    code, result = run(capsys, root=root, systemd_version=version, links=links)
+    assert code == 0
+    ens5 = entry(result, "ens5")
+    assert ens5["network_file"] == "/run/systemd/network/70-ens5.network"
+    assert ens5["dropins"] == ["/run/systemd/network/70-ens5.network.d/eni.conf"]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 18 item 1: IPv4Forwarding=no in networkd.conf itself cannot be fixed")
+def test_global_fix_of_a_hardened_networkd_conf_is_a_dropin_that_wins(capsys, tmp_path):
+    root, version, links = layout(tmp_path, "cis-hardened")
+    main_file = os.path.join(root, "etc/systemd/networkd.conf")
+    before = open(main_file, "rb").read()
+    code, result = run(capsys, root=root, systemd_version=version, links=links, state="enabled",
+                       interfaces=["eth0"], scope="both")
+    assert code == 0, result.get("msg")
+    assert open(main_file, "rb").read() == before
+    assert "/etc/systemd/networkd.conf.d/50-hostnet-forwarding.conf" in result["changes"]["created"]
+    assert entry(result, "eth0")["ipv4"]["after_restart"] == 1
+
+
+@pytest.mark.xfail(strict=True, reason="issue 18 item 3: an offline audit without links passes")
+def test_offline_audit_without_links_fails_on_the_roots_own_risks(capsys, tmp_path):
+    root, version, _links = layout(tmp_path, "cis-hardened")
+    code, result = run(capsys, root=root, systemd_version=version, fail_on_risk=True)
+    assert code == 1
+
+
+@pytest.mark.xfail(strict=True, reason="issue 18 item 5: a fix in /run is predicted to survive a reboot")
+def test_inline_fix_of_netplans_run_file_is_refused_or_predicted_lost(capsys, tmp_path):
+    root, version, links = layout(tmp_path, "ubuntu-24.04-server")
+    code, result = run(capsys, root=root, systemd_version=version, links=links, state="enabled",
+                       interfaces=["enp1s0"], method="inline", _ansible_check_mode=True)
+    assert code == 1 or entry(result, "enp1s0")["ipv4"]["risk"]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 18 item 7: a glob that matches no link fails the run")
+def test_a_fleet_wide_glob_that_matches_no_link_is_fine(capsys, tmp_path):
+    root, version, links = layout(tmp_path, "debian-13-cloud")
+    code, result = run(capsys, root=root, systemd_version=version, links=links, interfaces=["en*", "eth*"])
+    assert code == 0, result.get("msg")
+    assert [link["name"] for link in result["links"]] == ["enp1s0", "enp7s0"]
