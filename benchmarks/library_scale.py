@@ -23,8 +23,8 @@ import tempfile
 import time
 import tracemalloc
 
-from ansible_collections.hostnet.networkd.plugins.module_utils.audit import HostView, audit_report, select_links
-from ansible_collections.hostnet.networkd.plugins.module_utils.filesystem import RootFileSystem
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import HostView, audit_report, select_links
+from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import RootFileSystem
 
 import synthetic_root
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import os
 
-from ansible_collections.hostnet.networkd.plugins.module_utils.facts import HostFacts
-from ansible_collections.hostnet.networkd.plugins.module_utils.links import Link
+from ansible_collections.hostnet.networkd.plugins.module_utils._matching.facts import HostFacts
+from ansible_collections.hostnet.networkd.plugins.module_utils._matching.links import Link
 
 VERSION = 257           # the systemd of the lab's Debian 13 image
 ETC, RUN, USR_LIB = "/etc/systemd/network", "/run/systemd/network", "/usr/lib/systemd/network"

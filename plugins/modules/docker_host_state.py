@@ -193,27 +193,27 @@ import stat
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.hostnet.networkd.plugins.module_utils.audit import HostView, audit_report, collect_warnings
-from ansible_collections.hostnet.networkd.plugins.module_utils.commands import run_read_only
-from ansible_collections.hostnet.networkd.plugins.module_utils.evidence import build_evidence
-from ansible_collections.hostnet.networkd.plugins.module_utils.filesystem import RootFileSystem
-from ansible_collections.hostnet.networkd.plugins.module_utils.firewall import (
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import HostView, audit_report, collect_warnings
+from ansible_collections.hostnet.networkd.plugins.module_utils._live.commands import run_read_only
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.evidence import build_evidence
+from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import RootFileSystem
+from ansible_collections.hostnet.networkd.plugins.module_utils._firewall.model import (
     FAMILIES,
     FirewallAudit,
     FirewallError,
     describe_plan,
     plan_drop,
 )
-from ansible_collections.hostnet.networkd.plugins.module_utils.firewall_live import read_firewall, read_text_file
-from ansible_collections.hostnet.networkd.plugins.module_utils.fix import FixError
-from ansible_collections.hostnet.networkd.plugins.module_utils.host_reading import (
+from ansible_collections.hostnet.networkd.plugins.module_utils._firewall.live import read_firewall, read_text_file
+from ansible_collections.hostnet.networkd.plugins.module_utils._plan.fix import FixError
+from ansible_collections.hostnet.networkd.plugins.module_utils._ansible.host import (
     LINK_SPEC,
     covered_links,
     plan_forwarding,
     read_host,
     resolved_syntax,
 )
-from ansible_collections.hostnet.networkd.plugins.module_utils.links import Link
+from ansible_collections.hostnet.networkd.plugins.module_utils._matching.links import Link
 
 FILE_TYPES = ((stat.S_ISREG, "file"), (stat.S_ISDIR, "directory"), (stat.S_ISLNK, "link"))
 

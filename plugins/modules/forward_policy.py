@@ -379,8 +379,8 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.hostnet.networkd.plugins.module_utils.commands import run_read_only
-from ansible_collections.hostnet.networkd.plugins.module_utils.firewall import (
+from ansible_collections.hostnet.networkd.plugins.module_utils._live.commands import run_read_only
+from ansible_collections.hostnet.networkd.plugins.module_utils._firewall.model import (
     FAMILIES,
     FAMILY_WORDS,
     UNIT_NAME,
@@ -390,7 +390,7 @@ from ansible_collections.hostnet.networkd.plugins.module_utils.firewall import (
     describe_plan,
     plan_drop,
 )
-from ansible_collections.hostnet.networkd.plugins.module_utils.firewall_live import read_firewall, read_text_file
+from ansible_collections.hostnet.networkd.plugins.module_utils._firewall.live import read_firewall, read_text_file
 
 
 def observe(module):

@@ -554,17 +554,17 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.hostnet.networkd.plugins.module_utils.audit import HostView, audit_report
-from ansible_collections.hostnet.networkd.plugins.module_utils.evidence import build_evidence
-from ansible_collections.hostnet.networkd.plugins.module_utils.filesystem import OverlayFileSystem, RootFileSystem
-from ansible_collections.hostnet.networkd.plugins.module_utils.host_reading import (
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import HostView, audit_report
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.evidence import build_evidence
+from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import OverlayFileSystem, RootFileSystem
+from ansible_collections.hostnet.networkd.plugins.module_utils._ansible.host import (
     LINK_SPEC,
     covered_links,
     plan_forwarding,
     read_host,
     resolved_syntax,
 )
-from ansible_collections.hostnet.networkd.plugins.module_utils.versions import config_dirs, network_dirs
+from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.versions import config_dirs, network_dirs
 
 ARGUMENT_SPEC = dict(
     state=dict(type="str", choices=["audit", "enabled", "disabled"], default="audit"),
@@ -671,7 +671,7 @@ def main():
     changes, warnings = [], []
     if params["state"] != "audit":
         # Imported here, as in plan_forwarding: an audit does not load the planner.
-        from ansible_collections.hostnet.networkd.plugins.module_utils.fix import FixError
+        from ansible_collections.hostnet.networkd.plugins.module_utils._plan.fix import FixError
         try:
             changes, warnings = plan_forwarding(view, covered, paths, families, syntax,
                                                 desired=1 if params["state"] == "enabled" else 0,

@@ -147,7 +147,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.hostnet.networkd.plugins.module_utils import rollback
+from ansible_collections.hostnet.networkd.plugins.module_utils._rollback import snapshot as rollback
 
 TIMER = "hostnet-networkd-rollback.timer"
 SERVICE = "hostnet-networkd-rollback.service"

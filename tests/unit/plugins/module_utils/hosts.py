@@ -5,10 +5,10 @@
 
 from __future__ import annotations
 
-from ansible_collections.hostnet.networkd.plugins.module_utils.audit import HostView, audit_report
-from ansible_collections.hostnet.networkd.plugins.module_utils.facts import HostFacts
-from ansible_collections.hostnet.networkd.plugins.module_utils.filesystem import MemoryFileSystem
-from ansible_collections.hostnet.networkd.plugins.module_utils.links import Link
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import HostView, audit_report
+from ansible_collections.hostnet.networkd.plugins.module_utils._matching.facts import HostFacts
+from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import MemoryFileSystem
+from ansible_collections.hostnet.networkd.plugins.module_utils._matching.links import Link
 
 UPLINK = Link(name="uplink0", type="ether", kind="veth", mac="02:00:00:00:00:01", ifindex=2)
 DOCKER0 = Link(name="docker0", type="bridge", kind="bridge", mac="02:42:00:00:00:01", ifindex=3)

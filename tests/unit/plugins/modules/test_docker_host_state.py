@@ -10,12 +10,12 @@ import os
 
 import pytest
 
-from ansible_collections.hostnet.networkd.plugins.module_utils.audit import HostView
-from ansible_collections.hostnet.networkd.plugins.module_utils.facts import HostFacts
-from ansible_collections.hostnet.networkd.plugins.module_utils.filesystem import RootFileSystem
-from ansible_collections.hostnet.networkd.plugins.module_utils.links import Link
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import HostView
+from ansible_collections.hostnet.networkd.plugins.module_utils._matching.facts import HostFacts
+from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import RootFileSystem
+from ansible_collections.hostnet.networkd.plugins.module_utils._matching.links import Link
 from ansible_collections.hostnet.networkd.plugins.modules import docker_host_state
-from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils.test_firewall import host
+from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils._firewall.test_firewall import host
 from ansible_collections.hostnet.networkd.tests.unit.plugins.modules.module_runner import run
 from ansible_collections.hostnet.networkd.tests.unit.plugins.modules.test_networkd_forwarding import LINKS, make_root
 

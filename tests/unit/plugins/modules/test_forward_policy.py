@@ -12,10 +12,10 @@ import pytest
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.hostnet.networkd.plugins.module_utils import firewall
-from ansible_collections.hostnet.networkd.plugins.module_utils.firewall import unit_text
+from ansible_collections.hostnet.networkd.plugins.module_utils._firewall import model as firewall
+from ansible_collections.hostnet.networkd.plugins.module_utils._firewall.model import unit_text
 from ansible_collections.hostnet.networkd.plugins.modules import forward_policy
-from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils.test_firewall import host
+from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils._firewall.test_firewall import host
 from ansible_collections.hostnet.networkd.tests.unit.plugins.modules.module_runner import run
 
 DROPPED = dict(nft="nftconf-docker-drop.json",

@@ -190,6 +190,6 @@ def module_utils_loaded(root, state, *paths):
 
 def test_an_audit_does_not_load_the_planner(root):
     """A module's Python is compiled on the host at every run: an audit loads what it runs, not the planner."""
-    assert "audit" in module_utils_loaded(root, "audit")
-    assert "fix" not in module_utils_loaded(root, "audit")
-    assert "fix" in module_utils_loaded(root, "enabled", "/" + UPLINK_FILE)
+    assert "_report.audit" in module_utils_loaded(root, "audit")
+    assert "_plan.fix" not in module_utils_loaded(root, "audit")
+    assert "_plan.fix" in module_utils_loaded(root, "enabled", "/" + UPLINK_FILE)

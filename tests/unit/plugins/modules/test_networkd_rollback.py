@@ -12,7 +12,7 @@ import pytest
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.hostnet.networkd.plugins.module_utils import rollback
+from ansible_collections.hostnet.networkd.plugins.module_utils._rollback import snapshot as rollback
 from ansible_collections.hostnet.networkd.plugins.modules import networkd_rollback
 
 from ansible_collections.hostnet.networkd.tests.unit.plugins.modules.module_runner import run

@@ -1,0 +1,240 @@
+# -*- coding: utf-8 -*-
+# Copyright: hostnet.networkd contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Which .network files networkd loads, and which one governs each link.
+
+This mirrors network_load() and link_get_network() (section 3 of the semantics
+notes): directories in priority order, same-name override, masking, drop-ins,
+strcmp order, files dropped for parse errors, empty [Match] or false
+conditions, and "the first matching file wins".
+"""
+
+from __future__ import annotations
+
+import gc
+import posixpath
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import List, Optional
+
+from .match import ConditionVerdict, MatchSection
+from .index import FileIndex
+from .._parsing.unit_file import UnitFile, parse_boolean, parse_unit_file
+from .._parsing.versions import (
+    EMPTY_MATCH_REJECTED,
+    EMPTY_MATCH_WARNS,
+    NETWORK_DROPINS,
+    network_dirs,
+)
+
+
+@dataclass
+class NetworkFile:
+    """One .network file as networkd sees it, with its drop-ins.
+
+    ``usable`` is False when networkd skips the file: masked, overridden by a
+    same-name file of higher priority, unparsable, an empty [Match] (245+), or
+    conditions that are false. Files whose conditions cannot be evaluated here
+    stay usable and carry ``conditions.holds is None``.
+    """
+
+    path: str
+    masked: bool = False
+    overridden_by: Optional[str] = None
+    dropins: List[str] = field(default_factory=list)
+    units: List[UnitFile] = field(default_factory=list)
+    match: Optional[MatchSection] = None
+    conditions: Optional[ConditionVerdict] = None
+    error: Optional[str] = None
+    warnings: List[str] = field(default_factory=list)
+
+    @property
+    def name(self):
+        return posixpath.basename(self.path)
+
+    @property
+    def usable(self):
+        return (not self.masked and self.overridden_by is None and self.error is None
+                and self.conditions is not None and self.conditions.holds is not False)
+
+    @property
+    def assignments(self):
+        """Every assignment of the main file, then of each drop-in, in the order networkd parses them."""
+        return [assignment for unit in self.units for assignment in unit.assignments]
+
+    @property
+    def unmanaged(self):
+        """The effective [Link] Unmanaged= (last valid boolean wins), with its assignment."""
+        result = None
+        for assignment in self.assignments:
+            if assignment.section == "Link" and assignment.key == "Unmanaged":
+                if parse_boolean(assignment.value) is not None:
+                    result = assignment
+        return result if result is not None and parse_boolean(result.value) else None
+
+
+@dataclass
+class NetworkConfiguration:
+    """Every .network file considered on a host, in the order networkd loads them."""
+
+    files: List[NetworkFile]
+    systemd_version: int
+
+    @property
+    def loaded(self):
+        """The files networkd would load, in match order."""
+        return [network for network in self.files if network.usable]
+
+    @cached_property
+    def _loaded_index(self):
+        # Built on first use: ``files`` is complete by then and never changes afterwards.
+        return FileIndex(self.loaded, self.systemd_version)
+
+    def governing_file(self, link):
+        """The first loaded file whose [Match] matches ``link``, or None (section 3.3)."""
+        for network in self._loaded_index.candidates(link):
+            if network.match.matches(link):
+                return network
+        return None
+
+    def find(self, path):
+        for network in self.files:
+            if network.path == path:
+                return network
+        return None
+
+
+def _is_hidden(name):
+    # conf-files.c skips hidden and backup names. Backup suffixes (~, .dpkg-old,
+    # .rpmsave, and .ignore from 259) never end in ".network" or ".conf", so only
+    # the leading dot can hide a file that has the suffix networkd wants.
+    return name.startswith(".")
+
+
+def list_config_files(fs, directories, suffix):
+    """conf_files_list_strv(): {name: path} of the winning file per name, plus the overridden ones.
+
+    Returns (winners sorted by name with strcmp, [(overridden path, winner path)]).
+    """
+    winners = {}
+    overridden = []
+    for directory in directories:
+        prefix = directory.rstrip("/") + "/"    # posixpath.join(), once per directory
+        for name in fs.list_dir(directory):
+            if not name.endswith(suffix) or _is_hidden(name):
+                continue
+            path = prefix + name
+            if name in winners:
+                overridden.append((path, winners[name]))
+            else:
+                winners[name] = path
+    # Sorted by file name only, across directories; str order equals strcmp on UTF-8.
+    return [winners[name] for name in sorted(winners)], overridden
+
+
+def dropin_directories(fs, version):
+    """{``<name>.network.d``: its directories in search order}, from one listing of each search directory."""
+    found = {}
+    if version >= NETWORK_DROPINS:
+        for directory in network_dirs(version):
+            for name in fs.list_dir(directory):
+                if name.endswith(".network.d"):
+                    found.setdefault(name, []).append(posixpath.join(directory, name))
+    return found
+
+
+def dropin_paths(fs, main_path, version, existing=None):
+    """The drop-ins of ``main_path`` from every search directory, sorted by name (section 3.4).
+
+    ``existing`` (from dropin_directories()) spares a listing of every drop-in
+    directory that does not exist, which is most of them on a large host.
+    """
+    if version < NETWORK_DROPINS:
+        return []
+    name = posixpath.basename(main_path) + ".d"
+    if existing is None:
+        directories = [posixpath.join(d, name) for d in network_dirs(version)]
+    else:
+        directories = existing.get(name, ())
+    paths, _overridden = list_config_files(fs, directories, ".conf")
+    return paths
+
+
+def load_network_file(fs, path, version, facts, existing_dropin_dirs=None):
+    """Read, parse and verify one winning .network file as network_load_one() does."""
+    network = NetworkFile(path=path)
+    if not fs.is_file(path):
+        network.error = "%s: not a regular file or a dangling symlink, skipped" % path
+        return network
+    if fs.is_masked(path):
+        network.masked = True
+        return network
+    network.dropins = dropin_paths(fs, path, version, existing_dropin_dirs)
+    for unit_path in [path] + network.dropins:
+        if fs.is_masked(unit_path):
+            continue  # an empty or /dev/null drop-in parses to nothing
+        try:
+            raw = fs.read_bytes(unit_path)
+        except OSError as error:
+            network.error = "%s: cannot be read: %s" % (unit_path, error.strerror or error)
+            return network
+        unit = parse_unit_file(raw, unit_path, version)
+        if unit.error:
+            network.error = unit.error
+            return network
+        network.units.append(unit)
+        network.warnings.extend(unit.warnings)
+    network.match = MatchSection.from_assignments(network.assignments, version)
+    network.warnings.extend(network.match.warnings)
+    if network.match.is_empty:
+        message = ("%s: No valid settings found in the [Match] section, ignoring file. "
+                   "To match all interfaces, add Name=* in the [Match] section." % path)
+        if version >= EMPTY_MATCH_REJECTED:
+            network.error = message
+            return network
+        if version >= EMPTY_MATCH_WARNS:
+            network.warnings.append("%s: empty [Match] section matches every link" % path)
+    network.conditions = network.match.conditions(facts)
+    return network
+
+
+@contextmanager
+def _cycle_collection_paused():
+    """Pause Python's cycle collector while a load builds objects that all stay alive.
+
+    CPython runs a collection every 700 new container objects (lists, dicts,
+    class instances) and a full one each time their number grows by a
+    quarter. Loading 10,000 files builds about 200,000 of them and none is
+    garbage, so those collections only re-scan what is being built: up to
+    half the time of the load. Reference counting frees objects as usual
+    meanwhile. Afterwards one collection of the young generations moves the
+    loaded objects to the oldest one (and collects cycles, if any), where the
+    next allocations would have taken two.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect(1)
+
+
+def load_network_configuration(fs, version, facts, extra_paths=()):
+    """Every .network file in the search path, in networkd's load order.
+
+    ``extra_paths`` are files outside the search path to consider as well (a
+    templated file before it is installed); they sort by name with the rest.
+    """
+    paths, overridden = list_config_files(fs, network_dirs(version), ".network")
+    for path in extra_paths:
+        if path not in paths:
+            paths.append(path)
+    paths.sort(key=posixpath.basename)
+    existing = dropin_directories(fs, version)
+    with _cycle_collection_paused():
+        files = [load_network_file(fs, path, version, facts, existing) for path in paths]
+    files.extend(NetworkFile(path=path, overridden_by=winner) for path, winner in overridden)
+    return NetworkConfiguration(files=files, systemd_version=version)

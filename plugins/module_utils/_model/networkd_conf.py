@@ -1,0 +1,88 @@
+# -*- coding: utf-8 -*-
+# Copyright: hostnet.networkd contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""networkd.conf and networkd.conf.d: the global IPv4Forwarding=/IPv6Forwarding= (256+)."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+from .._matching.network_files import list_config_files
+from .._parsing.unit_file import parse_unit_file
+from .._parsing.versions import NETWORKD_CONF_ANY_DIRECTORY, PER_LINK_FORWARDING_KEYS, config_dirs
+from .keys import FAMILY_KEYS, parse_tristate
+
+
+@dataclass
+class GlobalSetting:
+    """The effective global forwarding setting of one family."""
+
+    value: Optional[bool] = None        # None: unset, networkd keeps the kernel's value
+    source: Optional[object] = None     # the Assignment that set it last
+
+
+@dataclass
+class NetworkdConf:
+    main_file: Optional[str]
+    dropins: List[str]
+    forwarding: Dict[str, GlobalSetting]   # "ipv4" / "ipv6"
+    warnings: List[str] = field(default_factory=list)
+    errors: List[str] = field(default_factory=list)
+
+    @property
+    def files(self):
+        return ([self.main_file] if self.main_file else []) + self.dropins
+
+
+def main_file_candidates(version):
+    """Where networkd reads networkd.conf from (section 3.5).
+
+    Up to 255 only /etc/systemd/networkd.conf; from 256 the first that exists of
+    /etc, /run, /usr/local/lib, /usr/lib (config_parse_standard_file_with_dropins).
+    """
+    if version < NETWORKD_CONF_ANY_DIRECTORY:
+        return ["/etc/systemd/networkd.conf"]
+    return [posixpath.join(d, "networkd.conf") for d in config_dirs(version, "systemd")]
+
+
+def load_networkd_conf(fs, version):
+    """Parse networkd.conf and its drop-ins in the order networkd does; the last valid value wins."""
+    main_file = next((path for path in main_file_candidates(version) if fs.is_file(path)), None)
+    dropins, _overridden = list_config_files(
+        fs, config_dirs(version, "systemd/networkd.conf.d"), ".conf")
+    conf = NetworkdConf(main_file=main_file, dropins=dropins,
+                        forwarding={"ipv4": GlobalSetting(), "ipv6": GlobalSetting()})
+    for path in conf.files:
+        if fs.is_masked(path):
+            continue
+        try:
+            unit = parse_unit_file(fs.read_bytes(path), path, version)
+        except OSError as error:
+            conf.errors.append("%s: cannot be read: %s" % (path, error.strerror or error))
+            continue
+        if unit.error:
+            conf.errors.append(unit.error)
+            continue
+        conf.warnings.extend(unit.warnings)
+        for family, key in FAMILY_KEYS.items():
+            for assignment in unit.get("Network", key):
+                if version < PER_LINK_FORWARDING_KEYS:
+                    conf.warnings.append(
+                        "%s: %s= is unknown to systemd %d and ignored" % (assignment.location, key, version))
+                    continue
+                _apply_tristate(conf.forwarding[family], assignment, conf.warnings)
+    return conf
+
+
+def _apply_tristate(setting, assignment, warnings):
+    """config_parse_tristate: empty resets to unset, an invalid value is ignored."""
+    if not assignment.value:
+        setting.value, setting.source = None, assignment
+        return
+    parsed = parse_tristate(assignment.value)
+    if parsed is None:
+        warnings.append("%s: Failed to parse %s=%s, ignoring" % (assignment.location, assignment.key, assignment.value))
+        return
+    setting.value, setting.source = parsed, assignment

@@ -1,0 +1,199 @@
+# -*- coding: utf-8 -*-
+# Copyright: hostnet.networkd contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One audit of a host: every file, setting and prediction, as plain data.
+
+This is the module's return value before any change: the public interface
+documented in RETURN of networkd_forwarding.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+from .._model.forwarding import ForwardingModel
+from .._model.keys import FAMILIES, FAMILY_KEYS
+from .._matching.index import LinkIndex
+from .._matching.network_files import load_network_configuration
+from .._model.networkd_conf import load_networkd_conf
+from .._parsing.sysctl_d import load_sysctl_config
+from .._parsing.versions import PER_LINK_FORWARDING_KEYS, SPLIT_USR_REMOVED
+
+EVENT_WORDS = {
+    "reconfigure": "on `networkctl reconfigure` or `networkctl reload`",
+    "restart": "when systemd-networkd restarts",
+    "boot": "after a reboot",
+    "sysctl_reload": "on `sysctl --system`",
+}
+
+
+@dataclass
+class HostView:
+    """Everything the audit reads from one host, gathered once."""
+
+    version: int
+    fs: object
+    links: list
+    facts: object
+    live_values: dict = field(default_factory=dict)   # {"ipv4": {"all": 1, "eth0": 0}, "ipv6": {...}}
+    ip_forward: Optional[int] = None
+    extra_paths: List[str] = field(default_factory=list)
+
+    def load(self):
+        """Parse every configuration layer and build the model."""
+        self.configuration = load_network_configuration(self.fs, self.version, self.facts, self.extra_paths)
+        self.networkd_conf = load_networkd_conf(self.fs, self.version)
+        self.sysctl = load_sysctl_config(self.fs, split_usr=self.version < SPLIT_USR_REMOVED)
+        self.model = ForwardingModel(self.version, self.configuration, self.networkd_conf,
+                                     self.sysctl, self.links, self.live_values)
+        return self
+
+
+def select_links(links, patterns):
+    """Links whose name or an altname matches one of the glob ``patterns`` (all but lo when None)."""
+    if patterns is None:
+        return [link for link in links if not link.is_loopback]
+    return [link for link in links
+            if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns
+                   for name in (link.name,) + tuple(link.altnames))]
+
+
+def configured_setting(plan, family, version):
+    """The per-link key that decides ``family`` for this link, as (key=value, assignment), or (None, None)."""
+    settings = plan.settings
+    if version >= PER_LINK_FORWARDING_KEYS:
+        source = settings.explicit_source[family]
+        if source is not None and settings.explicit[family] is not None:
+            return "%s=%s" % (FAMILY_KEYS[family], source.value), source
+    elif settings.ip_forward_source is not None:
+        return "IPForward=%s" % settings.ip_forward_source.value, settings.ip_forward_source
+    if family in settings.masquerade and settings.masquerade_source is not None:
+        return "IPMasquerade=%s" % settings.masquerade_source.value, settings.masquerade_source
+    if family == "ipv6" and settings.send_ra and version >= PER_LINK_FORWARDING_KEYS:
+        return "IPv6SendRA=%s" % settings.send_ra_source.value, settings.send_ra_source
+    return None, None
+
+
+def risk_sentence(name, family, live, predictions, desired):
+    """One sentence: what moves the value away from ``desired``, when, and which file says so."""
+    label = "%s %s forwarding" % (name, "IPv4" if family == "ipv4" else "IPv6")
+    by_cause = {}
+    for event, prediction in predictions.items():
+        if prediction.value is not None and prediction.value != desired:
+            by_cause.setdefault(prediction.cause, []).append(EVENT_WORDS[event])
+    if not by_cause:
+        if live is not None and live != desired:
+            back = "only a reboot sets it back" if predictions["boot"].value == desired else "no configuration sets it"
+            return "%s is %d now, and %s to %d." % (label, live, back, desired)
+        return None
+    clauses = ["%s (%s)" % (" and ".join(events), cause or "kernel default") for cause, events in by_cause.items()]
+    verb = "is %d now and stays" % live if live is not None and live != desired else "becomes"
+    return "%s %s %d %s." % (label, verb, 1 - desired, "; ".join(clauses))
+
+
+def link_report(view, link, families, desired, shared_states):
+    """The report of one link; ``shared_states`` are the predicted restart and sysctl_reload states of the host."""
+    model = view.model
+    plan = model.plans[link.name]
+    states = {"reconfigure": model.predict("reconfigure", link.name),
+              "restart": shared_states["restart"], "sysctl_reload": shared_states["sysctl_reload"]}
+    report = {
+        "name": link.name,
+        "network_file": plan.network.path if plan.network else None,
+        "dropins": list(plan.network.dropins) if plan.network else [],
+        "unmanaged": plan.unmanaged_source is not None,
+    }
+    for family in FAMILIES:
+        if family not in families:
+            continue
+        live = view.live_values.get(family, {}).get(link.name)
+        configured, source = configured_setting(plan, family, view.version)
+        predictions = {event: model.prediction(state, family, link.name) for event, state in states.items()}
+        predictions["boot"] = model.prediction(model.boot_state, family, link.name, always=True)
+        report[family] = {
+            "live": live,
+            "configured": configured,
+            "source": source.location if source else None,
+            "after_reconfigure": predictions["reconfigure"].value,
+            "after_restart": predictions["restart"].value,
+            "after_boot": predictions["boot"].value,
+            "after_sysctl_reload": predictions["sysctl_reload"].value,
+            "risk": risk_sentence(link.name, family, live, predictions, desired),
+        }
+    return report
+
+
+def global_report(view, shared_states):
+    """networkd.conf's setting, the live all/default values, and what restart, boot and sysctl reload leave there."""
+    model = view.model
+    report = {}
+    for family in FAMILIES:
+        setting = view.networkd_conf.forwarding[family]
+        live = view.live_values.get(family, {})
+        entry = {
+            "networkd_conf": None if setting.value is None else ("yes" if setting.value else "no"),
+            "source": setting.source.location if setting.source is not None else None,
+            "all": live.get("all"),
+            "default": live.get("default"),
+            "after_restart": {name: model.prediction(shared_states["restart"], family, name).value
+                              for name in ("all", "default")},
+            "after_boot": {name: model.prediction(model.boot_state, family, name, always=True).value
+                           for name in ("all", "default")},
+            "after_sysctl_reload": {name: model.prediction(shared_states["sysctl_reload"], family, name).value
+                                    for name in ("all", "default")},
+        }
+        if family == "ipv4":
+            entry["ip_forward"] = view.ip_forward
+        report[family] = entry
+    return report
+
+
+def network_files_report(view, links):
+    rows = []
+    index = LinkIndex(links, view.version)
+    for network in view.configuration.files:
+        matched = [link.name for link in index.candidates(network.match)
+                   if network.match.matches(link)] if network.usable else []
+        rows.append({
+            "path": network.path,
+            "masked": network.masked,
+            "overridden_by": network.overridden_by,
+            "dropins": list(network.dropins),
+            "matched_links": matched,
+            "conditions": None if network.conditions is None or network.conditions.holds is True
+            else network.conditions.reason,
+            "error": network.error,
+        })
+    return rows
+
+
+def sysctl_report(view):
+    return [{"file": entry.path, "line": entry.line, "key": entry.key, "value": entry.value,
+             "effective": entry.effective} for entry in view.sysctl.entries]
+
+
+def collect_warnings(view, covered):
+    warnings = list(view.networkd_conf.warnings) + list(view.networkd_conf.errors) + list(view.sysctl.warnings)
+    for link in covered:
+        plan = view.model.plans[link.name]
+        warnings.extend(plan.settings.warnings)
+        if plan.network is not None and plan.network.conditions is not None and plan.network.conditions.holds is None:
+            warnings.append("%s governs %s only if its conditions hold: %s"
+                            % (plan.network.path, link.name, plan.network.conditions.reason))
+    return sorted(set(warnings), key=warnings.index)
+
+
+def audit_report(view, covered, families, desired=1):
+    """The full report for the ``covered`` links of ``view`` (already loaded)."""
+    # A restart and a sysctl reload do not depend on the link reported: predicted once, not once per link.
+    shared_states = {event: view.model.predict(event) for event in ("restart", "sysctl_reload")}
+    return {
+        "systemd_version": view.version,
+        "links": [link_report(view, link, families, desired, shared_states) for link in covered],
+        "global": global_report(view, shared_states),
+        "network_files": network_files_report(view, view.links),
+        "sysctl": sysctl_report(view),
+        "warnings": collect_warnings(view, covered),
+    }

@@ -1,0 +1,155 @@
+# -*- coding: utf-8 -*-
+# Copyright: hostnet.networkd contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Which .network file governs a link (section 3 of the semantics notes)."""
+
+from __future__ import annotations
+
+from ansible_collections.hostnet.networkd.plugins.module_utils._matching.facts import HostFacts
+from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import MemoryFileSystem, Symlink
+from ansible_collections.hostnet.networkd.plugins.module_utils._matching.network_files import load_network_configuration
+
+from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils.hosts import UPLINK, network
+
+ETC = "/etc/systemd/network/"
+RUN = "/run/systemd/network/"
+USR = "/usr/lib/systemd/network/"
+LIB = "/lib/systemd/network/"
+LOCAL = "/usr/local/lib/systemd/network/"
+
+
+def governing(files, version=257, link=UPLINK, facts=None):
+    fs = MemoryFileSystem(files)
+    configuration = load_network_configuration(fs, version, facts or HostFacts(hostname="lab"))
+    found = configuration.governing_file(link)
+    return found.path if found else None, configuration
+
+
+def test_same_name_in_etc_masks_usr_lib():
+    path, configuration = governing({ETC + "10-a.network": network(), USR + "10-a.network": network()})
+    assert path == ETC + "10-a.network"
+    hidden = configuration.find(USR + "10-a.network")
+    assert hidden.overridden_by == ETC + "10-a.network"
+
+
+def test_symlink_to_dev_null_masks_the_vendor_file():
+    path, configuration = governing({ETC + "10-a.network": Symlink("/dev/null"), USR + "10-a.network": network(),
+                                     USR + "20-b.network": network()})
+    assert path == USR + "20-b.network"
+    assert configuration.find(ETC + "10-a.network").masked
+
+
+def test_empty_file_is_masked():
+    path, _configuration = governing({ETC + "10-a.network": b"", USR + "20-b.network": network()})
+    assert path == USR + "20-b.network"
+
+
+def test_files_sort_by_name_with_strcmp_across_directories():
+    path, _configuration = governing({USR + "10-a.network": network(), ETC + "9-b.network": network()})
+    assert path == USR + "10-a.network"
+
+
+def test_run_sorts_with_etc_by_name_not_by_directory():
+    path, _configuration = governing({ETC + "50-etc.network": network(), RUN + "10-netplan-uplink0.network": network()})
+    assert path == RUN + "10-netplan-uplink0.network"
+
+
+def test_first_matching_file_wins_even_if_later_ones_match():
+    path, _configuration = governing({ETC + "10-other.network": network("Name=eth*"), ETC + "20-up.network": network(),
+                                      ETC + "30-all.network": network("Name=*")})
+    assert path == ETC + "20-up.network"
+
+
+def test_dropins_come_from_every_directory_sorted_by_name():
+    _path, configuration = governing({
+        USR + "10-a.network": network(),
+        USR + "10-a.network.d/20-vendor.conf": b"[Network]\nIPv4Forwarding=no\n",
+        ETC + "10-a.network.d/10-local.conf": b"[Network]\nIPv4Forwarding=yes\n",
+    })
+    assert configuration.find(USR + "10-a.network").dropins == [
+        ETC + "10-a.network.d/10-local.conf", USR + "10-a.network.d/20-vendor.conf"]
+
+
+def test_dropin_in_etc_overrides_same_name_in_usr_lib():
+    _path, configuration = governing({
+        USR + "10-a.network": network(),
+        USR + "10-a.network.d/50-x.conf": b"[Network]\nIPv4Forwarding=no\n",
+        ETC + "10-a.network.d/50-x.conf": b"[Network]\nIPv4Forwarding=yes\n",
+    })
+    assert configuration.find(USR + "10-a.network").dropins == [ETC + "10-a.network.d/50-x.conf"]
+
+
+def test_dropins_do_not_exist_before_232():
+    _path, configuration = governing({ETC + "10-a.network": network(),
+                                      ETC + "10-a.network.d/x.conf": b"[Network]\n"}, version=231)
+    assert configuration.find(ETC + "10-a.network").dropins == []
+
+
+def test_dropin_match_keys_extend_the_main_file():
+    path, _configuration = governing({ETC + "10-a.network": network("Name=eth0"),
+                                      ETC + "10-a.network.d/more.conf": b"[Match]\nName=uplink*\n"})
+    assert path == ETC + "10-a.network"
+
+
+def test_empty_match_is_rejected_from_245():
+    path, configuration = governing({ETC + "10-empty.network": b"[Match]\n[Network]\nDHCP=yes\n",
+                                     ETC + "20-up.network": network()}, version=245)
+    assert path == ETC + "20-up.network"
+    assert "No valid settings found in the [Match] section" in configuration.find(ETC + "10-empty.network").error
+
+
+def test_empty_match_matches_every_link_before_245():
+    path, _configuration = governing({ETC + "10-empty.network": b"[Match]\n[Network]\nDHCP=yes\n",
+                                      ETC + "20-up.network": network()}, version=244)
+    assert path == ETC + "10-empty.network"
+
+
+def test_comment_only_file_is_not_masked_but_rejected_for_empty_match():
+    _path, configuration = governing({ETC + "10-c.network": b"# nothing here\n"})
+    entry = configuration.find(ETC + "10-c.network")
+    assert not entry.masked and entry.error
+
+
+def test_false_condition_drops_the_file_and_the_next_one_matches():
+    path, _configuration = governing({ETC + "10-a.network": network("Name=uplink0\nHost=other"),
+                                      ETC + "20-b.network": network()})
+    assert path == ETC + "20-b.network"
+
+
+def test_unknown_condition_keeps_the_file_usable():
+    path, configuration = governing({ETC + "10-a.network": network("Name=uplink0\nKernelCommandLine=quiet")})
+    assert path == ETC + "10-a.network"
+    assert configuration.find(ETC + "10-a.network").conditions.holds is None
+
+
+def test_file_with_a_fatal_parse_error_is_dropped():
+    path, configuration = governing({ETC + "10-bad.network": b"[Match\nName=uplink0\n",
+                                     ETC + "20-good.network": network()})
+    assert path == ETC + "20-good.network"
+    assert configuration.find(ETC + "10-bad.network").error.startswith(ETC + "10-bad.network:1")
+
+
+def test_unmanaged_yes_is_reported():
+    _path, configuration = governing({ETC + "10-a.network": b"[Match]\nName=uplink0\n[Link]\nUnmanaged=yes\n"})
+    assert configuration.find(ETC + "10-a.network").unmanaged.location == ETC + "10-a.network:4"
+
+
+def test_lib_is_searched_by_split_usr_builds_before_255():
+    files = {LIB + "10-a.network": network()}
+    assert governing(files, version=252)[0] == LIB + "10-a.network"
+    assert governing(files, version=255)[0] is None
+
+
+def test_usr_local_lib_is_searched_from_235():
+    files = {LOCAL + "10-a.network": network()}
+    assert governing(files, version=234)[0] is None
+    assert governing(files, version=247)[0] == LOCAL + "10-a.network"
+
+
+def test_hidden_files_are_skipped():
+    assert governing({ETC + ".10-a.network": network()})[0] is None
+
+
+def test_unreadable_directory_named_like_a_file_is_reported():
+    _path, configuration = governing({ETC + "10-dir.network/inner": b"x"})
+    assert "not a regular file" in configuration.find(ETC + "10-dir.network").error
