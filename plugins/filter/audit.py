@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.families import FAMILIES
+
 COLUMNS = ("link", "family", "governing file", "live", "after reconfigure", "after boot", "risk")
-FAMILIES = ("ipv4", "ipv6")
 
 
 def plain(value):

@@ -197,8 +197,8 @@ from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit imp
 from ansible_collections.hostnet.networkd.plugins.module_utils._live.commands import run_read_only
 from ansible_collections.hostnet.networkd.plugins.module_utils._report.evidence import build_evidence
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import RootFileSystem
+from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.families import FAMILIES
 from ansible_collections.hostnet.networkd.plugins.module_utils._firewall.model import (
-    FAMILIES,
     FirewallAudit,
     FirewallError,
     describe_plan,

@@ -380,8 +380,8 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.hostnet.networkd.plugins.module_utils._live.commands import run_read_only
+from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.families import FAMILIES
 from ansible_collections.hostnet.networkd.plugins.module_utils._firewall.model import (
-    FAMILIES,
     FAMILY_WORDS,
     UNIT_NAME,
     UNIT_PATH,

@@ -17,7 +17,8 @@ lists ``filter``. ``iptables-nft -S`` and ``nft -j list ruleset`` create nothing
 
 from __future__ import annotations
 
-from .model import FAMILIES, IPTABLES_COMMAND, UNIT_NAME, UNIT_PATH, XTABLES_WAIT, Command, Observation
+from .._parsing.families import FAMILIES
+from .model import IPTABLES_COMMAND, UNIT_NAME, UNIT_PATH, XTABLES_WAIT, Command, Observation
 
 LEGACY_TABLE_NAMES = {"ipv4": "/proc/net/ip_tables_names", "ipv6": "/proc/net/ip6_tables_names"}
 FORWARDING = {"ipv4": "/proc/sys/net/ipv4/ip_forward", "ipv6": "/proc/sys/net/ipv6/conf/all/forwarding"}

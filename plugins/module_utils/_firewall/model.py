@@ -39,7 +39,8 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-FAMILIES = ("ipv4", "ipv6")
+from .._parsing.families import FAMILIES
+
 FAMILY_WORDS = {"ipv4": "IPv4", "ipv6": "IPv6"}
 # nftables families whose forward hook sees a family's packets (nft(8), ADDRESS FAMILIES).
 NFT_FAMILIES = {"ipv4": ("ip", "inet"), "ipv6": ("ip6", "inet")}

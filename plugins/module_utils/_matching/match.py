@@ -23,6 +23,7 @@ import string
 from functools import lru_cache
 from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
+from .._parsing.values import GLOB_CHARS, is_glob, parse_boolean
 from .facts import HostFacts
 from .links import normalize_mac
 
@@ -70,11 +71,8 @@ LIST_KEYS = {
 }
 
 WHITESPACE = " \t\n\r"      # systemd's WHITESPACE, what extract_first_word() splits on
-GLOB_CHARS = "*?["           # fnmatch's special characters: the text before them matches only itself
 ALTIFNAMSIZ = 128
 DIGITS = "0123456789"
-BOOLEANS = {"1": True, "yes": True, "y": True, "true": True, "t": True, "on": True,
-            "0": False, "no": False, "n": False, "false": False, "f": False, "off": False}
 
 _WORD = re.compile("[^%s]+" % WHITESPACE)                   # a word without quotes
 _LITERAL_PREFIX = re.compile("[^%s]*" % re.escape(GLOB_CHARS))
@@ -186,13 +184,9 @@ class GlobList:
 
 def _literals_and_glob(patterns):
     """(the patterns without glob characters, the ``match`` of a regex for the others or None)."""
-    globs = tuple(pattern for pattern in patterns if _is_glob(pattern))
-    literals = frozenset(pattern for pattern in patterns if not _is_glob(pattern))
+    globs = tuple(pattern for pattern in patterns if is_glob(pattern))
+    literals = frozenset(pattern for pattern in patterns if not is_glob(pattern))
     return literals, _compile_globs(globs) if globs else None
-
-
-def _is_glob(pattern):
-    return any(char in pattern for char in GLOB_CHARS)
 
 
 @lru_cache(maxsize=4096)
@@ -345,7 +339,7 @@ def _test_virtualization(parameter, facts):
     if virtualization is None:
         return None, "the virtualization is unknown"
     detail = "virtualization is %s" % virtualization
-    boolean = BOOLEANS.get(parameter.lower())
+    boolean = parse_boolean(parameter)
     if boolean is not None:
         return boolean == (virtualization != "none"), detail
     if virtualization == "none":

@@ -18,15 +18,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import List, Optional
 
-from .match import ConditionVerdict, MatchSection
+from .._parsing.conf_files import dropin_directories, dropin_paths, list_config_files
+from .._parsing.unit_file import UnitFile, parse_unit_file
+from .._parsing.values import parse_boolean
+from .._parsing.versions import EMPTY_MATCH_REJECTED, EMPTY_MATCH_WARNS, network_dirs
 from .index import FileIndex
-from .._parsing.unit_file import UnitFile, parse_boolean, parse_unit_file
-from .._parsing.versions import (
-    EMPTY_MATCH_REJECTED,
-    EMPTY_MATCH_WARNS,
-    NETWORK_DROPINS,
-    network_dirs,
-)
+from .match import ConditionVerdict, MatchSection
 
 
 @dataclass
@@ -103,62 +100,6 @@ class NetworkConfiguration:
             if network.path == path:
                 return network
         return None
-
-
-def _is_hidden(name):
-    # conf-files.c skips hidden and backup names. Backup suffixes (~, .dpkg-old,
-    # .rpmsave, and .ignore from 259) never end in ".network" or ".conf", so only
-    # the leading dot can hide a file that has the suffix networkd wants.
-    return name.startswith(".")
-
-
-def list_config_files(fs, directories, suffix):
-    """conf_files_list_strv(): {name: path} of the winning file per name, plus the overridden ones.
-
-    Returns (winners sorted by name with strcmp, [(overridden path, winner path)]).
-    """
-    winners = {}
-    overridden = []
-    for directory in directories:
-        prefix = directory.rstrip("/") + "/"    # posixpath.join(), once per directory
-        for name in fs.list_dir(directory):
-            if not name.endswith(suffix) or _is_hidden(name):
-                continue
-            path = prefix + name
-            if name in winners:
-                overridden.append((path, winners[name]))
-            else:
-                winners[name] = path
-    # Sorted by file name only, across directories; str order equals strcmp on UTF-8.
-    return [winners[name] for name in sorted(winners)], overridden
-
-
-def dropin_directories(fs, version):
-    """{``<name>.network.d``: its directories in search order}, from one listing of each search directory."""
-    found = {}
-    if version >= NETWORK_DROPINS:
-        for directory in network_dirs(version):
-            for name in fs.list_dir(directory):
-                if name.endswith(".network.d"):
-                    found.setdefault(name, []).append(posixpath.join(directory, name))
-    return found
-
-
-def dropin_paths(fs, main_path, version, existing=None):
-    """The drop-ins of ``main_path`` from every search directory, sorted by name (section 3.4).
-
-    ``existing`` (from dropin_directories()) spares a listing of every drop-in
-    directory that does not exist, which is most of them on a large host.
-    """
-    if version < NETWORK_DROPINS:
-        return []
-    name = posixpath.basename(main_path) + ".d"
-    if existing is None:
-        directories = [posixpath.join(d, name) for d in network_dirs(version)]
-    else:
-        directories = existing.get(name, ())
-    paths, _overridden = list_config_files(fs, directories, ".conf")
-    return paths
 
 
 def load_network_file(fs, path, version, facts, existing_dropin_dirs=None):

@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
-from .keys import FAMILIES, LinkForwardingSettings, read_link_settings
+from .._parsing.families import FAMILIES
+from .keys import LinkForwardingSettings, read_link_settings
 from .kernel import KernelForwarding
 from .._parsing.versions import (
     IPFORWARD_INTRODUCED,

@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, List, Optional
 
-from .._parsing.unit_file import parse_boolean
+from .._parsing.families import FAMILIES
+from .._parsing.values import parse_boolean
 from .._parsing.versions import (
     IPFORWARD_KERNEL_VALUE,
     MASQUERADE_FAMILIES,
@@ -23,7 +24,6 @@ from .._parsing.versions import (
     PER_LINK_FORWARDING_KEYS,
 )
 
-FAMILIES = ("ipv4", "ipv6")
 FAMILY_KEYS = {"ipv4": "IPv4Forwarding", "ipv6": "IPv6Forwarding"}
 LEGACY_KEY = "IPForward"
 BOTH = frozenset(FAMILIES)

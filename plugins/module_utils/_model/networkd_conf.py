@@ -9,7 +9,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from .._matching.network_files import list_config_files
+from .._parsing.conf_files import list_config_files
 from .._parsing.unit_file import parse_unit_file
 from .._parsing.versions import NETWORKD_CONF_ANY_DIRECTORY, PER_LINK_FORWARDING_KEYS, config_dirs
 from .keys import FAMILY_KEYS, parse_tristate

@@ -30,6 +30,9 @@ from dataclasses import dataclass, field
 from typing import Dict, List, NamedTuple, Optional
 
 from .._files.view import FileSystemView
+from .conf_files import is_hidden
+from .families import FAMILIES
+from .values import is_glob
 
 # CONF_PATHS("sysctl.d") in systemd's constants.h (def.h before 253), highest priority first.
 SYSCTL_D_DIRS = ("/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d")
@@ -39,8 +42,6 @@ SPLIT_USR_SYSCTL_D = "/lib/sysctl.d"
 SYSCTL_CONF = "/etc/sysctl.conf"
 SUFFIX = ".conf"
 
-FAMILIES = ("ipv4", "ipv6")
-GLOB_CHARS = "*?["           # string_is_glob() in systemd and procps-ng alike
 COMMENT_CHARS = "#;"         # COMMENTS in systemd; procps-ng checks '#' and ';'
 WHITESPACE = " \t\n\r\v\f"
 
@@ -133,23 +134,19 @@ class SysctlConfig:
             return False
         if entry.scope != "interface":
             return name == entry.scope
-        if not _is_glob(entry.interface):
+        if not is_glob(entry.interface):
             return name == entry.interface
         if not fnmatch.fnmatchcase(name, entry.interface):
             return False
         slash_target = "net/%s/conf/%s/forwarding" % (entry.family, name)
         target = _dotted(slash_target)
         if at_boot:
-            explicit = {e.key for e in self.entries if e.effective and not _is_glob(e.key)}
+            explicit = {e.key for e in self.entries if e.effective and not is_glob(e.key)}
             explicit.update(x.key for x in self.exclusions if x.at_boot)
             return target not in explicit
-        if any(e.key == target for e in self.entries if not _is_glob(e.key)):
+        if any(e.key == target for e in self.entries if not is_glob(e.key)):
             return False
         return not any(fnmatch.fnmatchcase(slash_target, _dotted(x.key)) for x in self.exclusions)
-
-
-def _is_glob(text):
-    return any(char in text for char in GLOB_CHARS)
 
 
 def _dotted(key):
@@ -260,15 +257,6 @@ def _parse(path, text, warnings):
     return lines
 
 
-def _hidden(name):
-    """systemd's hidden_or_backup_file() for a name that already ends in ".conf".
-
-    Of its tests only the leading dot can match such a name: the backup
-    suffixes (~, .rpmnew, .dpkg-old, .bak, ...) never end in ".conf".
-    """
-    return name.startswith(".")
-
-
 def _select_files(fs, dirs, skip_hidden):
     """basename -> path: the first directory holding a name wins it (conf_files_list, PreloadSystem).
 
@@ -278,7 +266,7 @@ def _select_files(fs, dirs, skip_hidden):
     chosen = {}
     for directory in dirs:
         for name in fs.list_dir(directory):
-            if not name.endswith(SUFFIX) or name in chosen or (skip_hidden and _hidden(name)):
+            if not name.endswith(SUFFIX) or name in chosen or (skip_hidden and is_hidden(name)):
                 continue
             chosen[name] = "%s/%s" % (directory, name)
     return chosen

@@ -39,9 +39,6 @@ WHITESPACE = " \t\n\r"
 WHITESPACE_BYTES = WHITESPACE.encode()
 BOM = b"\xef\xbb\xbf"
 
-_TRUE = frozenset(("1", "yes", "y", "true", "t", "on"))
-_FALSE = frozenset(("0", "no", "n", "false", "f", "off"))
-
 # A physical line and its terminator. read_line_full() ends a line at \r, \n or NUL and
 # swallows further end-of-line bytes of another kind, stopping after a NUL:
 # "\r\n", "\n\r", "\n\0" and "\r\n\0" are single terminators, "\n\n" and "\0\n" are two.
@@ -49,16 +46,6 @@ _MODERN_LINE = re.compile(rb"[^\r\n\0]*(?:\r\n\0?|\n\r\0?|\r\0?|\n\0?|\0|\Z)")
 _LEGACY_LINE = re.compile(rb"[^\n]*(?:\n|\Z)")
 _LEGACY_END = re.compile(rb"[\0\r\n]")
 _UNSAFE_SECTION_CHARS = re.compile(r"[\x01-\x1f\x7f\"'\\]")
-
-
-def parse_boolean(value):
-    """systemd's parse_boolean(): True, False, or None for anything else (case-insensitive)."""
-    word = value.lower()
-    if word in _TRUE:
-        return True
-    if word in _FALSE:
-        return False
-    return None
 
 
 class Assignment(NamedTuple):

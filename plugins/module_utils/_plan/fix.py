@@ -16,8 +16,10 @@ import posixpath
 from dataclasses import dataclass
 from typing import Optional
 
-from .._model.keys import FAMILIES, FAMILY_KEYS, LEGACY_KEY, read_link_settings
-from .._parsing.unit_file import parse_boolean, parse_unit_file, rewrite
+from .._model.keys import FAMILY_KEYS, LEGACY_KEY, read_link_settings
+from .._parsing.families import FAMILIES
+from .._parsing.unit_file import parse_unit_file, rewrite
+from .._parsing.values import parse_boolean
 
 ETC_NETWORK = "/etc/systemd/network"
 ETC_NETWORKD_CONF_D = "/etc/systemd/networkd.conf.d"

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import List, Optional
 
 from .._model.forwarding import ForwardingModel
-from .._model.keys import FAMILIES, FAMILY_KEYS
+from .._model.keys import FAMILY_KEYS
+from .._parsing.families import FAMILIES
 from .._matching.index import LinkIndex
 from .._matching.network_files import load_network_configuration
 from .._model.networkd_conf import load_networkd_conf

@@ -17,7 +17,7 @@ from __future__ import annotations
 import fnmatch
 from typing import NamedTuple, Tuple
 
-from .._model.keys import FAMILIES
+from .._parsing.families import FAMILIES
 from .._parsing.versions import ONE_WAY_GLOBAL, PER_LINK_FORWARDING_KEYS
 
 FORMAT = "hostnet.networkd.evidence/1"

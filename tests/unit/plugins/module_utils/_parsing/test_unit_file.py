@@ -14,7 +14,6 @@ from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.unit_fil
     UnitFile,
     _FileRejected,
     _Parser,
-    parse_boolean,
     parse_unit_file,
     rewrite,
 )
@@ -144,15 +143,6 @@ def test_old_reader_splits_long_lines_at_2047_bytes():
     unit = parse_unit_file(raw, "/f", LEGACY)
     assert unit.error == "/f:3: Missing '='."
     assert parse_unit_file(raw, "/f", MODERN).error is None
-
-
-@pytest.mark.parametrize("word, expected", [
-    ("1", True), ("yes", True), ("Y", True), ("TRUE", True), ("t", True), ("On", True),
-    ("0", False), ("no", False), ("N", False), ("false", False), ("F", False), ("off", False),
-    ("", None), ("ipv4", None), ("kernel", None), ("2", None), ("yes please", None),
-])
-def test_parse_boolean(word, expected):
-    assert parse_boolean(word) is expected
 
 
 # -- editing -----------------------------------------------------------------------------
