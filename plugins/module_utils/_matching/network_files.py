@@ -23,7 +23,8 @@ from .._parsing.unit_file import UnitFile, parse_unit_file
 from .._parsing.values import parse_boolean
 from .._parsing.versions import EMPTY_MATCH_REJECTED, EMPTY_MATCH_WARNS, network_dirs
 from .index import FileIndex
-from .match import ConditionVerdict, MatchSection
+from .conditions import ConditionVerdict
+from .match import MatchSection
 
 
 @dataclass

@@ -29,13 +29,13 @@ import sys
 from dataclasses import dataclass, field
 from typing import List, NamedTuple, Optional, Tuple
 
+from .values import WHITESPACE
 from .versions import MODERN_CONF_PARSER, SECTION_HEADER_CHARS_CHECKED
 
 LONG_LINE_MAX = 1024 * 1024          # read_line(f, LONG_LINE_MAX, ...)
 LEGACY_LINE_MAX = 2048 - 1           # fgets(l, LINE_MAX, f) keeps one byte for the NUL
 COMMENT_STARTS = (b"#", b";")
 COMMENT_CHARS = ("#", ";")
-WHITESPACE = " \t\n\r"
 WHITESPACE_BYTES = WHITESPACE.encode()
 BOM = b"\xef\xbb\xbf"
 
