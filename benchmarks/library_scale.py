@@ -23,7 +23,9 @@ import tempfile
 import time
 import tracemalloc
 
-from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import HostView, audit_report, select_links
+from ansible_collections.hostnet.networkd.plugins.module_utils._matching.links import select_links
+from ansible_collections.hostnet.networkd.plugins.module_utils._model.host import HostView
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import audit_report
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import RootFileSystem
 
 import synthetic_root

@@ -193,27 +193,24 @@ import stat
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import HostView, audit_report, collect_warnings
-from ansible_collections.hostnet.networkd.plugins.module_utils._live.commands import run_read_only
-from ansible_collections.hostnet.networkd.plugins.module_utils._report.evidence import build_evidence
+from ansible_collections.hostnet.networkd.plugins.module_utils._ansible.argspec import LINK_SPEC
+from ansible_collections.hostnet.networkd.plugins.module_utils._ansible.host import covered_links, read_host
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import RootFileSystem
-from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.families import FAMILIES
+from ansible_collections.hostnet.networkd.plugins.module_utils._firewall.live import read_firewall, read_text_file
 from ansible_collections.hostnet.networkd.plugins.module_utils._firewall.model import (
     FirewallAudit,
     FirewallError,
     describe_plan,
     plan_drop,
 )
-from ansible_collections.hostnet.networkd.plugins.module_utils._firewall.live import read_firewall, read_text_file
-from ansible_collections.hostnet.networkd.plugins.module_utils._plan.fix import FixError
-from ansible_collections.hostnet.networkd.plugins.module_utils._ansible.host import (
-    LINK_SPEC,
-    covered_links,
-    plan_forwarding,
-    read_host,
-    resolved_syntax,
-)
+from ansible_collections.hostnet.networkd.plugins.module_utils._live.commands import run_read_only
 from ansible_collections.hostnet.networkd.plugins.module_utils._matching.links import Link
+from ansible_collections.hostnet.networkd.plugins.module_utils._model.host import HostView
+from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.families import FAMILIES
+from ansible_collections.hostnet.networkd.plugins.module_utils._plan.fix import FixError
+from ansible_collections.hostnet.networkd.plugins.module_utils._plan.forwarding import plan_forwarding, resolved_syntax
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import audit_report, collect_warnings
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.evidence import build_evidence
 
 FILE_TYPES = ((stat.S_ISREG, "file"), (stat.S_ISDIR, "directory"), (stat.S_ISLNK, "link"))
 

@@ -554,17 +554,14 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import HostView, audit_report
-from ansible_collections.hostnet.networkd.plugins.module_utils._report.evidence import build_evidence
+from ansible_collections.hostnet.networkd.plugins.module_utils._ansible.argspec import LINK_SPEC
+from ansible_collections.hostnet.networkd.plugins.module_utils._ansible.host import covered_links, read_host
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import OverlayFileSystem, RootFileSystem
-from ansible_collections.hostnet.networkd.plugins.module_utils._ansible.host import (
-    LINK_SPEC,
-    covered_links,
-    plan_forwarding,
-    read_host,
-    resolved_syntax,
-)
+from ansible_collections.hostnet.networkd.plugins.module_utils._model.host import HostView
 from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.versions import config_dirs, network_dirs
+from ansible_collections.hostnet.networkd.plugins.module_utils._plan.forwarding import plan_forwarding, resolved_syntax
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import audit_report
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.evidence import build_evidence
 
 ARGUMENT_SPEC = dict(
     state=dict(type="str", choices=["audit", "enabled", "disabled"], default="audit"),

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass, field
 from typing import Dict, Optional, Tuple
 
@@ -65,3 +66,12 @@ def normalize_mac(value):
     if len(digits) != 12 or not separators <= {":", "-", "."}:
         return None
     return ":".join(digits[i:i + 2] for i in range(0, 12, 2))
+
+
+def select_links(links, patterns):
+    """Links whose name or an altname matches one of the glob ``patterns`` (all but lo when None)."""
+    if patterns is None:
+        return [link for link in links if not link.is_loopback]
+    return [link for link in links
+            if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns
+                   for name in (link.name,) + tuple(link.altnames))]

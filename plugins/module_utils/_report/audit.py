@@ -9,18 +9,10 @@ documented in RETURN of networkd_forwarding.
 
 from __future__ import annotations
 
-import fnmatch
-from dataclasses import dataclass, field
-from typing import List, Optional
-
-from .._model.forwarding import ForwardingModel
+from .._matching.index import LinkIndex
 from .._model.keys import FAMILY_KEYS
 from .._parsing.families import FAMILIES
-from .._matching.index import LinkIndex
-from .._matching.network_files import load_network_configuration
-from .._model.networkd_conf import load_networkd_conf
-from .._parsing.sysctl_d import load_sysctl_config
-from .._parsing.versions import PER_LINK_FORWARDING_KEYS, SPLIT_USR_REMOVED
+from .._parsing.versions import PER_LINK_FORWARDING_KEYS
 
 EVENT_WORDS = {
     "reconfigure": "on `networkctl reconfigure` or `networkctl reload`",
@@ -28,37 +20,6 @@ EVENT_WORDS = {
     "boot": "after a reboot",
     "sysctl_reload": "on `sysctl --system`",
 }
-
-
-@dataclass
-class HostView:
-    """Everything the audit reads from one host, gathered once."""
-
-    version: int
-    fs: object
-    links: list
-    facts: object
-    live_values: dict = field(default_factory=dict)   # {"ipv4": {"all": 1, "eth0": 0}, "ipv6": {...}}
-    ip_forward: Optional[int] = None
-    extra_paths: List[str] = field(default_factory=list)
-
-    def load(self):
-        """Parse every configuration layer and build the model."""
-        self.configuration = load_network_configuration(self.fs, self.version, self.facts, self.extra_paths)
-        self.networkd_conf = load_networkd_conf(self.fs, self.version)
-        self.sysctl = load_sysctl_config(self.fs, split_usr=self.version < SPLIT_USR_REMOVED)
-        self.model = ForwardingModel(self.version, self.configuration, self.networkd_conf,
-                                     self.sysctl, self.links, self.live_values)
-        return self
-
-
-def select_links(links, patterns):
-    """Links whose name or an altname matches one of the glob ``patterns`` (all but lo when None)."""
-    if patterns is None:
-        return [link for link in links if not link.is_loopback]
-    return [link for link in links
-            if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns
-                   for name in (link.name,) + tuple(link.altnames))]
 
 
 def configured_setting(plan, family, version):

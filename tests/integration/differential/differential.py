@@ -25,11 +25,10 @@ import sys
 import time
 
 sys.path.insert(0, sys.argv[1])
-from hostnet_lib.audit import HostView  # noqa: E402  (the library, copied next to this script)
-from hostnet_lib.filesystem import RootFileSystem  # noqa: E402
-from hostnet_lib.live import read_live_state  # noqa: E402
-
-FAMILIES = ("ipv4", "ipv6")
+from hostnet_lib._files.view import RootFileSystem  # noqa: E402  (the library, copied next to this script)
+from hostnet_lib._live.state import read_live_state  # noqa: E402
+from hostnet_lib._model.host import HostView  # noqa: E402
+from hostnet_lib._parsing.families import FAMILIES  # noqa: E402
 # Links this test creates: veth pairs and a bridge, all inside the container.
 LINKS = {"uplink0": "02:00:00:00:00:01", "uplink0p": "02:00:00:00:00:02", "eth1": "02:00:00:00:00:03",
          "eth1p": "02:00:00:00:00:04", "wan0": "02:00:00:00:00:05", "wan0p": "02:00:00:00:00:06",

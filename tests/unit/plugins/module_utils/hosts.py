@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import HostView, audit_report
+from ansible_collections.hostnet.networkd.plugins.module_utils._model.host import HostView
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import audit_report
 from ansible_collections.hostnet.networkd.plugins.module_utils._matching.facts import HostFacts
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import MemoryFileSystem
 from ansible_collections.hostnet.networkd.plugins.module_utils._matching.links import Link

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import HostView
+from ansible_collections.hostnet.networkd.plugins.module_utils._model.host import HostView
 from ansible_collections.hostnet.networkd.plugins.module_utils._matching.facts import HostFacts
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import RootFileSystem
 from ansible_collections.hostnet.networkd.plugins.module_utils._matching.links import Link

@@ -1,0 +1,37 @@
+# -*- coding: utf-8 -*-
+# Copyright: hostnet.networkd contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One host's configuration layers and its forwarding model, read once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+from .._matching.network_files import load_network_configuration
+from .._parsing.sysctl_d import load_sysctl_config
+from .._parsing.versions import SPLIT_USR_REMOVED
+from .forwarding import ForwardingModel
+from .networkd_conf import load_networkd_conf
+
+
+@dataclass
+class HostView:
+    """Everything the audit reads from one host, gathered once."""
+
+    version: int
+    fs: object
+    links: list
+    facts: object
+    live_values: dict = field(default_factory=dict)   # {"ipv4": {"all": 1, "eth0": 0}, "ipv6": {...}}
+    ip_forward: Optional[int] = None
+    extra_paths: List[str] = field(default_factory=list)
+
+    def load(self):
+        """Parse every configuration layer and build the model."""
+        self.configuration = load_network_configuration(self.fs, self.version, self.facts, self.extra_paths)
+        self.networkd_conf = load_networkd_conf(self.fs, self.version)
+        self.sysctl = load_sysctl_config(self.fs, split_usr=self.version < SPLIT_USR_REMOVED)
+        self.model = ForwardingModel(self.version, self.configuration, self.networkd_conf,
+                                     self.sysctl, self.links, self.live_values)
+        return self

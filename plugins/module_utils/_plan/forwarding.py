@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+# Copyright: hostnet.networkd contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Plan the files that make networkd keep forwarding on or off for the covered links (and globally).
+
+networkd_forwarding writes the plan; docker_host_state plans the same to tell the role whether a
+run would change anything, so both answer alike.
+"""
+
+from __future__ import annotations
+
+from .._parsing.versions import ONE_WAY_GLOBAL, PER_LINK_FORWARDING_KEYS
+
+
+def resolved_syntax(syntax, version):
+    """The forwarding keys to write: ``auto`` is modern (IPv4Forwarding=) from systemd 256."""
+    if syntax != "auto":
+        return syntax
+    return "modern" if version >= PER_LINK_FORWARDING_KEYS else "legacy"
+
+
+def plan_forwarding(view, covered, paths, families, syntax, desired, scope, dropin_name, method):
+    """The FileChanges that make networkd write ``desired`` to forwarding, plus warnings.
+
+    ``paths`` are NetworkFile paths to change besides those governing the ``covered`` links.
+    Raises FixError when a file cannot be changed safely.
+    """
+    # Imported here, not at the top: an audit never plans, and a module's Python is compiled on the
+    # host at every run, so the audit does not pay for the planner (docs/performance.md).
+    from .fix import FixPlanner
+
+    version = view.version
+    planner = FixPlanner(view.fs, version, syntax, families, desired, dropin_name, method)
+    warnings = []
+    if desired == 0 and syntax == "legacy" and version >= ONE_WAY_GLOBAL:
+        warnings.append("systemd %d never writes 0 to a forwarding sysctl: IPForward=no only stops networkd "
+                        "turning it on; turn it off with sysctl.d" % version)
+    if scope in ("link", "both"):
+        networks = []
+        for link in covered:
+            plan = view.model.plans[link.name]
+            if plan.network is None or plan.unmanaged_source is not None:
+                warnings.append("%s is not managed by networkd (%s); no .network file to change"
+                                % (link.name, "Unmanaged=yes" if plan.network else "no .network file matches it"))
+            elif plan.network not in networks:
+                networks.append(plan.network)
+        for path in paths:
+            network = view.configuration.find(path)
+            if network is not None and network not in networks:
+                networks.append(network)
+        for network in networks:
+            planner.plan_network(network)
+    if scope in ("global", "both"):
+        if version < PER_LINK_FORWARDING_KEYS:
+            warnings.append("systemd %d has no global IPv4Forwarding=/IPv6Forwarding= in networkd.conf; "
+                            "scope=global changes nothing" % version)
+        else:
+            planner.plan_global(view.networkd_conf)
+    return planner.changes(), warnings
