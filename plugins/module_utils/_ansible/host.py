@@ -10,7 +10,8 @@ cannot go on becomes the module's failure, what is doubtful its warning.
 from __future__ import annotations
 
 from .._live.commands import run_read_only
-from .._live.state import networkd_problem, read_live_state
+from .._live.state import read_live_state
+from .._live.systemd import networkd_problem
 from .._matching.facts import HostFacts
 from .._matching.links import Link, select_links
 from .._model.host import HostView

@@ -9,7 +9,8 @@ import pytest
 
 from ansible_collections.hostnet.networkd.plugins.module_utils._ansible import host as host_reading
 from ansible_collections.hostnet.networkd.plugins.module_utils._matching.facts import HostFacts
-from ansible_collections.hostnet.networkd.plugins.module_utils._live.state import LiveState, NetworkdService
+from ansible_collections.hostnet.networkd.plugins.module_utils._live.state import LiveState
+from ansible_collections.hostnet.networkd.plugins.module_utils._live.systemd import NetworkdService
 from ansible_collections.hostnet.networkd.plugins.modules import networkd_forwarding
 from ansible_collections.hostnet.networkd.tests.unit.plugins.modules.module_runner import run
 
