@@ -5,11 +5,12 @@
 from __future__ import annotations
 
 import os
-import tempfile
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 from ansible.plugins.action import ActionBase
+
+from ansible_collections.hostnet.networkd.plugins.module_utils._files.atomic import write_atomically
 
 ARGUMENT_SPEC = dict(
     dest=dict(type="path", required=True),
@@ -36,22 +37,6 @@ def differs(path, data):
         return True
 
 
-def write_file(path, data, mode):
-    """Write ``data`` to a hidden temporary file next to ``path``, then rename it over ``path``."""
-    directory = os.path.dirname(path)
-    os.makedirs(directory, 0o755, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".hostnet-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False   # everything happens on the controller
@@ -72,7 +57,8 @@ class ActionModule(ActionBase):
         if not self._task.check_mode:
             for path in written:
                 try:
-                    write_file(path, contents[path], mode)
+                    os.makedirs(os.path.dirname(path), 0o755, exist_ok=True)
+                    write_atomically(path, contents[path], mode)
                 except OSError as error:
                     raise AnsibleActionFail("could not write %s: %s" % (path, to_native(error))) from error
         result.update(changed=bool(written), dest=dest, written=written)

@@ -375,12 +375,11 @@ warnings:
 """
 
 import os
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.hostnet.networkd.plugins.module_utils._live.commands import run_read_only
-from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.families import FAMILIES
+from ansible_collections.hostnet.networkd.plugins.module_utils._files.atomic import write_atomically
+from ansible_collections.hostnet.networkd.plugins.module_utils._firewall.live import read_firewall, read_text_file
 from ansible_collections.hostnet.networkd.plugins.module_utils._firewall.model import (
     FAMILY_WORDS,
     UNIT_NAME,
@@ -390,7 +389,8 @@ from ansible_collections.hostnet.networkd.plugins.module_utils._firewall.model i
     describe_plan,
     plan_drop,
 )
-from ansible_collections.hostnet.networkd.plugins.module_utils._firewall.live import read_firewall, read_text_file
+from ansible_collections.hostnet.networkd.plugins.module_utils._live.commands import run_read_only
+from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.families import FAMILIES
 
 
 def observe(module):
@@ -406,24 +406,15 @@ def run_or_fail(module, argv, done, result):
 
 
 def write_unit(module, text, done, result):
-    """Atomically replace the unit file (temporary file in the same directory, then atomic_move)."""
-    directory = os.path.dirname(UNIT_PATH)
+    """Atomically replace the unit file; an existing one keeps its owner, mode and SELinux context."""
+    exists = os.path.exists(UNIT_PATH)
+    context = module.selinux_context(UNIT_PATH) if exists else module.selinux_default_context(UNIT_PATH)
     try:
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".hostnet-")
-        try:
-            with os.fdopen(handle, "w") as stream:
-                stream.write(text)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.chmod(temporary, 0o644)
-        except OSError:
-            os.unlink(temporary)
-            raise
+        write_atomically(UNIT_PATH, text.encode("utf-8"))
     except OSError as error:
         module.fail_json(msg="could not write %s: %s; done before it: %s"
                              % (UNIT_PATH, error.strerror or error, "; ".join(done) or "nothing"), **result)
-    module.add_cleanup_file(temporary)
-    module.atomic_move(temporary, UNIT_PATH, unsafe_writes=False)
+    module.set_context_if_different(UNIT_PATH, context, False)
 
 
 def apply_plan(module, plan, systemctl, result):

@@ -549,13 +549,13 @@ backup_files:
 
 import fnmatch
 import os
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.hostnet.networkd.plugins.module_utils._ansible.argspec import LINK_SPEC
 from ansible_collections.hostnet.networkd.plugins.module_utils._ansible.host import covered_links, read_host
+from ansible_collections.hostnet.networkd.plugins.module_utils._files.atomic import write_atomically
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import OverlayFileSystem, RootFileSystem
 from ansible_collections.hostnet.networkd.plugins.module_utils._model.host import HostView
 from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.versions import config_dirs, network_dirs
@@ -611,29 +611,23 @@ def check_inside_config_dirs(module, changes, version):
 
 
 def write_change(module, fs, change):
-    """Atomically replace, create or remove one file; returns the backup path or None."""
+    """Atomically replace, create or remove one file; returns the backup path or None.
+
+    A replaced file keeps its owner, group, mode and SELinux context; a new one gets 0644 and the
+    default context of its directory.
+    """
     real = fs.host_path(change.path)
-    backup = module.backup_local(real) if module.params["backup"] and os.path.exists(real) else None
+    exists = os.path.exists(real)
+    backup = module.backup_local(real) if module.params["backup"] and exists else None
     if change.after is None:
         os.unlink(real)
         return backup
     directory = os.path.dirname(real)
     if not os.path.isdir(directory):
         os.makedirs(directory, 0o755)
-    # A leading dot: networkd skips hidden names, so a crash never leaves a half-file it would read.
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".hostnet-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(change.after)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if change.before is None:
-            os.chmod(temporary, 0o644)
-    except OSError:
-        os.unlink(temporary)   # a full disk must not leave a partial copy behind, even a hidden one
-        raise
-    module.add_cleanup_file(temporary)   # if atomic_move fails, fail_json removes it
-    module.atomic_move(temporary, real, unsafe_writes=False)
+    context = module.selinux_context(real) if exists else module.selinux_default_context(real)
+    write_atomically(real, change.after)
+    module.set_context_if_different(real, context, False)
     return backup
 
 

@@ -26,12 +26,19 @@ import os
 import stat
 import subprocess
 import sys
-import tempfile
 import time
+
+try:
+    from .._files import atomic
+except ImportError:     # restore.py, run as a program: the copy of atomic.py beside it
+    import hostnet_atomic as atomic  # pylint: disable=import-error
+
+write_atomically = atomic.write_atomically
 
 MANIFEST = "manifest.json"
 BLOBS = "blobs"
 RESTORER = "restore.py"
+RESTORER_WRITER = "hostnet_atomic.py"   # restore.py imports it from its own directory
 ARMED = "armed.json"
 FIRED = "fired.json"
 NETWORKD_UNIT = "systemd-networkd.service"
@@ -100,7 +107,8 @@ def save(roots, directory, check_mode=False):
     for path, entry in entries.items():
         if entry["type"] == "file" and not os.path.exists(os.path.join(blobs, entry["sha256"])):
             _save_blob(path, entry["sha256"], blobs)
-    write_atomically(os.path.join(directory, RESTORER), own_source(), 0o700)
+    write_atomically(os.path.join(directory, RESTORER_WRITER), source_of(atomic), 0o600)
+    write_atomically(os.path.join(directory, RESTORER), source_of(sys.modules[__name__]), 0o700)
     manifest = {"id": identity, "saved_at": time.time(), "roots": roots, "entries": entries}
     write_atomically(os.path.join(directory, MANIFEST), json.dumps(manifest, indent=1, sort_keys=True).encode(), 0o600)
     _prune_blobs(blobs, entries)
@@ -115,9 +123,9 @@ def _save_blob(path, digest, blobs):
     write_atomically(os.path.join(blobs, digest), content, 0o600)
 
 
-def own_source():
-    """This file's text; inspect finds it also inside the zipped payload Ansible runs modules from."""
-    return inspect.getsource(sys.modules[__name__]).encode("utf-8")
+def source_of(module):
+    """A module's text; inspect finds it also inside the zipped payload Ansible runs modules from."""
+    return inspect.getsource(module).encode("utf-8")
 
 
 def _prune_blobs(blobs, entries):
@@ -125,26 +133,6 @@ def _prune_blobs(blobs, entries):
     for name in os.listdir(blobs):
         if name not in wanted:
             os.unlink(os.path.join(blobs, name))
-
-
-def write_atomically(path, content, mode, uid=None, gid=None):
-    """Replace ``path`` with ``content``: a reader sees the old file or the new one, never a mix.
-
-    The temporary name starts with a dot, so networkd skips it even if a crash leaves it behind.
-    """
-    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".hostnet-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        if uid is not None:
-            os.chown(temporary, uid, gid)
-        os.rename(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
 
 
 def restore(directory):
