@@ -108,7 +108,7 @@ def _ip_links(runner, which, warnings):
     result = run_tool(runner, which, "ip", ["-d", "-j", "link", "show"])
     if result is None:
         add_warning(warnings, "The ip command is not available: alternative names (Name=), link kinds (Kind=) "
-                        "and kernel-reported permanent MAC addresses are unknown.")
+                              "and kernel-reported permanent MAC addresses are unknown.")
         return None
     rc, out, err = result
     try:
@@ -117,8 +117,8 @@ def _ip_links(runner, which, warnings):
         return parse_link_json(out)
     except ValueError as exc:
         add_warning(warnings, "'ip -d -j link show' failed or is too old for JSON output (%s): alternative "
-                        "names (Name=), link kinds (Kind=) and kernel-reported permanent MAC addresses "
-                        "are unknown." % str(exc).strip()[:200])
+                              "names (Name=), link kinds (Kind=) and kernel-reported permanent MAC addresses "
+                              "are unknown." % str(exc).strip()[:200])
         return None
 
 
@@ -216,8 +216,8 @@ def discover_links(runner: Runner, which: Which, fs, ethtool: Optional[Ethtool],
 
     if udev_available and names and not fs.is_dir(UDEV_DATA):
         add_warning(warnings, "The udev database (%s) is missing although /sys is writable: systemd-udevd does "
-                        "not seem to run, so Path=, Property= and udev device types are unknown and "
-                        "networkd would wait for udev before configuring links." % UDEV_DATA)
+                              "not seem to run, so Path=, Property= and udev device types are unknown and "
+                              "networkd would wait for udev before configuring links." % UDEV_DATA)
     if not names:
         add_warning(warnings, "No network links found in %s." % SYS_CLASS_NET)
 

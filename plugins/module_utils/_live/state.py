@@ -32,6 +32,7 @@ from .reading import Ethtool, Runner, Which, add_warning
 from .sysctl import read_forwarding, sysctl_writable
 from .systemd import NetworkdService, read_networkd_service, systemd_version
 
+
 @dataclass
 class LiveState:
     links: List[Link]                                 # every link, sorted by ifindex
@@ -63,18 +64,18 @@ def read_live_state(runner: Runner, which: Which, fs=None, ethtool: Optional[Eth
     version = systemd_version(runner, which, fs)
     if version is None:
         add_warning(warnings, "The systemd version cannot be determined (no single libsystemd-shared is installed and neither "
-                        "'networkctl --version' nor 'systemctl --version' answered): version-dependent behaviour "
-                        "is unknown.")
+                              "'networkctl --version' nor 'systemctl --version' answered): version-dependent behaviour "
+                              "is unknown.")
 
     facts = host_facts(runner, which, fs, warnings=warnings)
 
     writable = sysctl_writable(fs)
     if writable is None:
         add_warning(warnings, "The mount options of /proc/sys cannot be read: whether networkd can write "
-                        "forwarding sysctls is unknown.")
+                              "forwarding sysctls is unknown.")
     elif not writable:
         add_warning(warnings, "/proc/sys is mounted read-only (unprivileged container?): networkd cannot "
-                        "change forwarding sysctls here.")
+                              "change forwarding sysctls here.")
 
     return LiveState(
         links=links,

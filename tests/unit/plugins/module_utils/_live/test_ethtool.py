@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-
-
 from ansible_collections.hostnet.networkd.plugins.module_utils._live.ethtool import ethtool_ioctl
 
 

@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-
-
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import MemoryFileSystem
 from ansible_collections.hostnet.networkd.plugins.module_utils._live.state import read_live_state
 from ansible_collections.hostnet.networkd.plugins.module_utils._live.sysctl import read_forwarding
