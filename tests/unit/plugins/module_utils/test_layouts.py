@@ -15,10 +15,11 @@ import os
 
 import pytest
 
-from ansible_collections.hostnet.networkd.plugins.module_utils.audit import HostView, audit_report
-from ansible_collections.hostnet.networkd.plugins.module_utils.facts import HostFacts
-from ansible_collections.hostnet.networkd.plugins.module_utils.filesystem import RootFileSystem
-from ansible_collections.hostnet.networkd.plugins.module_utils.links import Link
+from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import RootFileSystem
+from ansible_collections.hostnet.networkd.plugins.module_utils._matching.facts import HostFacts
+from ansible_collections.hostnet.networkd.plugins.module_utils._matching.links import Link
+from ansible_collections.hostnet.networkd.plugins.module_utils._model.host import HostView
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import audit_report
 
 from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils.layouts import (
     EVENTS,
