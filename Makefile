@@ -37,7 +37,7 @@ help:
 	@echo "make sanity | units | lint | molecule | lab | clean-lab | clean"
 	@echo "make docs      regenerate docs/reference from the module and role documentation"
 	@echo "make ecosystem galaxy-importer, install in a clean venv, ansible-builder, doc checks"
-	@echo "make bench     library scale and fleet benchmarks (docs/performance.md); not part of test"
+	@echo "make bench     library, module and fleet benchmarks (docs/performance.md); not part of test"
 
 ## The environment ----------------------------------------------------------
 
@@ -174,5 +174,7 @@ demo: lab $(LINK)
 # Both parts hold the lab lock: Molecule runs and the timings must not share the machine.
 bench: lab $(LINK)
 	$(MOLECULE_LOCK) env PYTHONPATH=$(LINK_ROOT) python benchmarks/library_scale.py
+	# The module as a user runs it (ansible localhost -m) beside ansible.builtin.ping (issue 19).
+	$(MOLECULE_LOCK) env PYTHONPATH=$(LINK_ROOT) python benchmarks/module_scale.py
 	# The fleet part takes the lock per fleet size (its containers exist only while it holds it).
 	python benchmarks/fleet_bench.py --lock /tmp/hostnet-molecule.lock
