@@ -43,6 +43,10 @@ class FileSystemView:
         """
         raise NotImplementedError
 
+    def real_directory(self, path):
+        """``path`` with its symlinks resolved inside the view (merged /usr: /lib/x is /usr/lib/x)."""
+        return path
+
 
 class RootFileSystem(FileSystemView):
     """The real filesystem below ``root`` (``/`` for the running host).
@@ -97,6 +101,12 @@ class RootFileSystem(FileSystemView):
     def _resolve(self, path):
         """Follow symlinks inside the root; returns the resolved in-root path."""
         return self._lookup(path)[0]
+
+    def real_directory(self, path):
+        try:
+            return self._resolve(path)
+        except OSError:
+            return path
 
     def list_dir(self, path):
         try:
@@ -183,6 +193,12 @@ class MemoryFileSystem(FileSystemView):
         return sorted({name[len(prefix):].split("/", 1)[0]
                        for name in self.files if name.startswith(prefix)})
 
+    def real_directory(self, path):
+        try:
+            return self._resolve(path)
+        except OSError:
+            return path
+
     def read_bytes(self, path):
         resolved = self._resolve(path)
         if resolved == "/dev/null":
@@ -262,3 +278,6 @@ class OverlayFileSystem(FileSystemView):
         if path in self.changes:
             return self.changes[path] == b""
         return self.base.is_masked(path)
+
+    def real_directory(self, path):
+        return self.base.real_directory(path)

@@ -8,7 +8,11 @@ The model replays events on a copy of the kernel's state (kernel.py):
   whose file changed: that link is configured again;
 - restart: networkd starts (global writes, 256+) and configures every link;
 - boot: the kernel's defaults, systemd-sysctl, links appearing (udev applies
-  their per-link sysctl.d keys), then networkd starting;
+  their per-link sysctl.d keys), then networkd starting, and the container
+  runtimes that start at boot writing forwarding (runtimes.py): after networkd
+  configured the links when they are ordered after network-online.target,
+  else between networkd's global writes and its links (the earlier, the more
+  a per-link value of networkd wins);
 - sysctl reload: `sysctl --system` writes every line of every sysctl.d file.
 What configuring a link writes depends on the version band (section 7 of the
 semantics notes, distilled from networkd-link.c / networkd-sysctl.c).
@@ -22,6 +26,7 @@ from typing import NamedTuple, Optional
 from .._parsing.families import FAMILIES
 from .keys import LinkForwardingSettings, read_link_settings
 from .kernel import KernelForwarding
+from .runtimes import EVERY_LINK
 from .._parsing.versions import (
     IPFORWARD_INTRODUCED,
     IPFORWARD_NO_GLOBAL_WRITE,
@@ -72,9 +77,10 @@ def _sysctl_value(text):
 class ForwardingModel:
     """Predictions for every link of one host, for one systemd version."""
 
-    def __init__(self, version, configuration, networkd_conf, sysctl, links, live_values=None):
+    def __init__(self, version, configuration, networkd_conf, sysctl, links, live_values=None, runtimes=()):
         self.version = version
         self.sysctl = sysctl
+        self.runtimes = [runtime for runtime in runtimes if runtime.at_boot and runtime.writes]
         self.links = sorted(links, key=lambda link: (link.ifindex is None, link.ifindex or 0, link.name))
         self.plans = {link.name: self._plan(configuration, link) for link in self.links}
         self.managed_plans = [self.plans[link.name] for link in self.links if self.plans[link.name].managed]
@@ -183,9 +189,10 @@ class ForwardingModel:
 
     # -- events ----------------------------------------------------------------------
 
-    def _restart(self, state, record=True):
+    def _restart(self, state, record=True, before_links=()):
         """networkd starting: global writes (256+), then every link in ifindex order.
 
+        ``before_links`` are runtimes whose writes land between the two (boot only).
         Returns the in-memory global setting after start, which later
         reconfigures use (IPMasquerade= may have turned it on, 257+).
         """
@@ -193,6 +200,7 @@ class ForwardingModel:
         for family, (value, cause) in sorted(self.start_global.items()):
             self._write_global(state, family, "default", value, cause)
             self._write_global(state, family, "all", value, cause)
+        self._apply_runtimes(state, before_links)
         configured = []
         for link in self.links:
             plan = self.plans[link.name]
@@ -235,8 +243,18 @@ class ForwardingModel:
             for entry in writes:
                 if entry.scope == "interface":
                     self._apply_sysctl(state, entry, [link.name], at_boot=True)
-        self._restart(state)
+        self._restart(state, before_links=[runtime for runtime in self.runtimes if not runtime.after_links])
+        self._apply_runtimes(state, [runtime for runtime in self.runtimes if runtime.after_links])
         return state
+
+    @staticmethod
+    def _apply_runtimes(state, runtimes):
+        """What each runtime writes when it starts; the kernel spreads a change of `all` as usual."""
+        for runtime in runtimes:
+            for write in runtime.writes:
+                names = ["all", "default"] + state.interfaces(write.family) if write.name == EVERY_LINK else [write.name]
+                for name in names:
+                    state.write(write.family, name, write.value, runtime.cause)
 
     def _baseline(self, live_values):
         """The state now: live values where known, else what boot would have left."""

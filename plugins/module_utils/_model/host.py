@@ -13,6 +13,7 @@ from .._parsing.sysctl_d import load_sysctl_config
 from .._parsing.versions import SPLIT_USR_REMOVED
 from .forwarding import ForwardingModel
 from .networkd_conf import load_networkd_conf
+from .runtimes import find_runtimes
 
 
 @dataclass
@@ -32,6 +33,7 @@ class HostView:
         self.configuration = load_network_configuration(self.fs, self.version, self.facts, self.extra_paths)
         self.networkd_conf = load_networkd_conf(self.fs, self.version)
         self.sysctl = load_sysctl_config(self.fs, split_usr=self.version < SPLIT_USR_REMOVED)
+        self.runtimes, self.runtime_warnings = find_runtimes(self.fs)
         self.model = ForwardingModel(self.version, self.configuration, self.networkd_conf,
-                                     self.sysctl, self.links, self.live_values)
+                                     self.sysctl, self.links, self.live_values, self.runtimes)
         return self

@@ -24,6 +24,23 @@ def is_hidden(name):
     return name.startswith(".")
 
 
+def unique_directories(fs, directories):
+    """``directories`` without those that are another one of them through a symlink.
+
+    On a merged-/usr system /lib is a link to usr/lib: systemd builds that still search
+    /lib/systemd/network (split-usr, up to 254) find every vendor file a second time there, and
+    skip it as overridden by itself. Listing the directory once reports each file once.
+    """
+    seen = set()
+    result = []
+    for directory in directories:
+        real = fs.real_directory(directory)
+        if real not in seen:
+            seen.add(real)
+            result.append(directory)
+    return result
+
+
 def list_config_files(fs, directories, suffix):
     """conf_files_list_strv(): {name: path} of the winning file per name, plus the overridden ones.
 
@@ -31,7 +48,7 @@ def list_config_files(fs, directories, suffix):
     """
     winners = {}
     overridden = []
-    for directory in directories:
+    for directory in unique_directories(fs, directories):
         prefix = directory.rstrip("/") + "/"    # posixpath.join(), once per directory
         for name in fs.list_dir(directory):
             if not name.endswith(suffix) or is_hidden(name):
@@ -49,7 +66,7 @@ def dropin_directories(fs, version):
     """{``<name>.network.d``: its directories in search order}, from one listing of each search directory."""
     found = {}
     if version >= NETWORK_DROPINS:
-        for directory in network_dirs(version):
+        for directory in unique_directories(fs, network_dirs(version)):
             for name in fs.list_dir(directory):
                 if name.endswith(".network.d"):
                     found.setdefault(name, []).append(posixpath.join(directory, name))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .._matching.index import LinkIndex
 from .._model.keys import FAMILY_KEYS
+from .._model.runtimes import PROGRAMS
 from .._parsing.families import FAMILIES
 from .._parsing.versions import PER_LINK_FORWARDING_KEYS
 
@@ -38,7 +39,27 @@ def configured_setting(plan, family, version):
     return None, None
 
 
-def risk_sentence(name, family, live, predictions, desired):
+def runtime_notes(runtimes, family, predictions, desired):
+    """What the host's container runtimes add to a risk: why one does not write, or that it writes only once.
+
+    A runtime that would turn forwarding on but does not (told not to, or not started at boot) is
+    named where the kernel default stays; a runtime whose write at its start gave the after-boot
+    value is named where an event takes that value away, since it writes again only when it restarts.
+    """
+    notes = []
+    boot = predictions["boot"]
+    for runtime in runtimes:
+        writes_family = any(write.family == family for write in runtime.writes)
+        if desired == 1 and boot.value == 0 and boot.cause is None and (not runtime.writes or not runtime.at_boot):
+            why = runtime.note if not runtime.writes else "%s does not start at boot" % runtime.unit
+            notes.append("%s does not turn it on: %s" % (PROGRAMS[runtime.name], why))
+        elif boot.cause == runtime.cause and writes_family and any(
+                p.value is not None and p.value != desired for event, p in predictions.items() if event != "boot"):
+            notes.append("%s writes %d only when it starts" % (PROGRAMS[runtime.name], desired))
+    return notes
+
+
+def risk_sentence(name, family, live, predictions, desired, runtimes=()):
     """One sentence: what moves the value away from ``desired``, when, and which file says so."""
     label = "%s %s forwarding" % (name, "IPv4" if family == "ipv4" else "IPv6")
     by_cause = {}
@@ -51,6 +72,7 @@ def risk_sentence(name, family, live, predictions, desired):
             return "%s is %d now, and %s to %d." % (label, live, back, desired)
         return None
     clauses = ["%s (%s)" % (" and ".join(events), cause or "kernel default") for cause, events in by_cause.items()]
+    clauses.extend(runtime_notes(runtimes, family, predictions, desired))
     verb = "is %d now and stays" % live if live is not None and live != desired else "becomes"
     return "%s %s %d %s." % (label, verb, 1 - desired, "; ".join(clauses))
 
@@ -82,7 +104,8 @@ def link_report(view, link, families, desired, shared_states):
             "after_restart": predictions["restart"].value,
             "after_boot": predictions["boot"].value,
             "after_sysctl_reload": predictions["sysctl_reload"].value,
-            "risk": risk_sentence(link.name, family, live, predictions, desired),
+            "after_boot_source": predictions["boot"].cause,
+            "risk": risk_sentence(link.name, family, live, predictions, desired, view.runtimes),
         }
     return report
 
@@ -137,7 +160,8 @@ def sysctl_report(view):
 
 
 def collect_warnings(view, covered):
-    warnings = list(view.networkd_conf.warnings) + list(view.networkd_conf.errors) + list(view.sysctl.warnings)
+    warnings = (list(view.networkd_conf.warnings) + list(view.networkd_conf.errors) + list(view.sysctl.warnings)
+                + list(view.runtime_warnings))
     for link in covered:
         plan = view.model.plans[link.name]
         warnings.extend(plan.settings.warnings)
@@ -157,5 +181,6 @@ def audit_report(view, covered, families, desired=1):
         "global": global_report(view, shared_states),
         "network_files": network_files_report(view, view.links),
         "sysctl": sysctl_report(view),
+        "runtimes": [runtime.as_dict() for runtime in view.runtimes],
         "warnings": collect_warnings(view, covered),
     }

@@ -21,7 +21,7 @@ from .._parsing.families import FAMILIES
 from .._parsing.versions import ONE_WAY_GLOBAL, PER_LINK_FORWARDING_KEYS
 
 FORMAT = "hostnet.networkd.evidence/1"
-HOST_ROLE = "container host"
+NO_RUNTIME_ROLE = "no container runtime found: nothing on this host is known to need forwarding"
 # Names of the links Docker creates (the role's docker_host_network_container_link_patterns default).
 DOCKER_LINK_PATTERNS = ("docker0", "br-*", "veth*")
 # The one sysctl that names a family's global forwarding switch in each family.
@@ -221,6 +221,18 @@ def _live_value(view, family, name):
     return view.live_values.get(family, {}).get(name)
 
 
+def host_role(runtimes):
+    """The host's role, from the runtimes found on it (runtimes.py), those that start at boot first."""
+    if not runtimes:
+        return NO_RUNTIME_ROLE
+    names = [runtime.name for runtime in runtimes if runtime.at_boot]
+    idle = [runtime.name for runtime in runtimes if not runtime.at_boot]
+    role = "container host: %s" % ", ".join(names) if names else "container host"
+    if idle:
+        role += "%s%s installed, not started at boot" % ("; " if names else ": ", ", ".join(idle))
+    return role
+
+
 def build_evidence(view, covered):
     """The evidence document for the ``covered`` links of a loaded HostView.
 
@@ -250,7 +262,8 @@ def build_evidence(view, covered):
         "format": FORMAT,
         "host": view.facts.hostname,
         "systemd_version": view.version,
-        "role": HOST_ROLE,
+        "role": host_role(view.runtimes),
+        "runtimes": [runtime.name for runtime in view.runtimes],
         "uplinks": uplinks,
         "forwarding": entries,
     }
