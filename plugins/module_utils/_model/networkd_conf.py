@@ -21,6 +21,7 @@ class GlobalSetting:
 
     value: Optional[bool] = None        # None: unset, networkd keeps the kernel's value
     source: Optional[object] = None     # the Assignment that set it last
+    overridden: List[object] = field(default_factory=list)   # earlier valid assignments a later one replaced
 
 
 @dataclass
@@ -79,10 +80,12 @@ def load_networkd_conf(fs, version):
 def _apply_tristate(setting, assignment, warnings):
     """config_parse_tristate: empty resets to unset, an invalid value is ignored."""
     if not assignment.value:
-        setting.value, setting.source = None, assignment
-        return
-    parsed = parse_tristate(assignment.value)
-    if parsed is None:
-        warnings.append("%s: Failed to parse %s=%s, ignoring" % (assignment.location, assignment.key, assignment.value))
-        return
+        parsed = None
+    else:
+        parsed = parse_tristate(assignment.value)
+        if parsed is None:
+            warnings.append("%s: Failed to parse %s=%s, ignoring" % (assignment.location, assignment.key, assignment.value))
+            return
+    if setting.source is not None:
+        setting.overridden.append(setting.source)
     setting.value, setting.source = parsed, assignment

@@ -22,6 +22,11 @@ from .._parsing.unit_file import parse_unit_file, rewrite
 from .._parsing.values import parse_boolean
 
 ETC_NETWORK = "/etc/systemd/network"
+# Where an edit does not last: /run is empty at every boot (netplan and amazon-ec2-net-utils write
+# their files there again), package upgrades replace the files under /usr/lib and /lib.
+VOLATILE = (("/run/", "files under /run are written again at every boot (by netplan, or the tool that wrote it)"),
+            ("/usr/lib/", "package upgrades replace files under /usr/lib"),
+            ("/lib/", "package upgrades replace files under /lib"))
 ETC_NETWORKD_CONF_D = "/etc/systemd/networkd.conf.d"
 HEADER = b"# Managed by hostnet.networkd.networkd_forwarding: forwarding for this network.\n"
 
@@ -81,6 +86,12 @@ class FixPlanner:
 
     def target_path(self, network):
         in_etc = posixpath.dirname(network.path) == ETC_NETWORK
+        if self.method == "inline":
+            for prefix, why in VOLATILE:
+                if network.path.startswith(prefix):
+                    raise FixError("refusing to edit %s in place: %s, and the change would be lost; use "
+                                   "method=auto or method=dropin (a drop-in under %s lasts)"
+                                   % (network.path, why, ETC_NETWORK))
         if self.method == "inline" or (self.method == "auto" and in_etc):
             return network.path
         return posixpath.join(ETC_NETWORK, network.name + ".d", self.dropin_name)
@@ -96,16 +107,27 @@ class FixPlanner:
         self._plan_files(target, [network.path] + network.dropins, wanted, ETC_NETWORK, network.name)
 
     def plan_global(self, networkd_conf):
+        """A networkd.conf.d drop-in with the global keys.
+
+        networkd.conf itself is never edited: networkd parses it before every drop-in, so the
+        drop-in's keys win over it wherever the main file lives (/etc, or /run, /usr/local/lib,
+        /usr/lib from 256), and a hardened main file stays as its owner wrote it.
+        """
         target = posixpath.join(ETC_NETWORKD_CONF_D, self.dropin_name)
         word = "yes" if self.desired else "no"
         wanted = [("Network", FAMILY_KEYS[f], word) for f in self.families]
-        self._plan_files(target, networkd_conf.files, wanted, "/etc/systemd", "networkd.conf")
+        main = [networkd_conf.main_file] if networkd_conf.main_file else []
+        self._plan_files(target, networkd_conf.files, wanted, "/etc/systemd", "networkd.conf", overridden=main)
 
-    def _plan_files(self, target, files, wanted, editable_root, what):
-        """Remove conflicting keys from ``files``, put ``wanted`` into ``target``."""
+    def _plan_files(self, target, files, wanted, editable_root, what, overridden=()):
+        """Remove conflicting keys from ``files``, put ``wanted`` into ``target``.
+
+        ``overridden`` are files parsed before every drop-in (networkd.conf): their keys are left
+        alone, the target overrides them.
+        """
         keys = self.conflicting_keys()
         order = self._parse_order(files, target)
-        existing = [(path, a) for path, unit in order if unit is not None
+        existing = [(path, a) for path, unit in order if unit is not None and path not in overridden
                     for a in unit.assignments if a.section == "Network" and a.key in keys]
         if self._already_satisfied(existing, target, wanted):
             return

@@ -120,6 +120,7 @@ def global_report(view, shared_states):
         entry = {
             "networkd_conf": None if setting.value is None else ("yes" if setting.value else "no"),
             "source": setting.source.location if setting.source is not None else None,
+            "overridden": ["%s (%s=%s)" % (a.location, a.key, a.value) for a in setting.overridden],
             "all": live.get("all"),
             "default": live.get("default"),
             "after_restart": {name: model.prediction(shared_states["restart"], family, name).value

@@ -50,7 +50,6 @@ def test_amazon_linux_run_file_reached_through_its_symlink_governs_ens5(capsys, 
     assert ens5["dropins"] == ["/run/systemd/network/70-ens5.network.d/eni.conf"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18 item 1: IPv4Forwarding=no in networkd.conf itself cannot be fixed")
 def test_global_fix_of_a_hardened_networkd_conf_is_a_dropin_that_wins(capsys, tmp_path):
     root, version, links = layout(tmp_path, "cis-hardened")
     main_file = os.path.join(root, "etc/systemd/networkd.conf")
@@ -59,8 +58,13 @@ def test_global_fix_of_a_hardened_networkd_conf_is_a_dropin_that_wins(capsys, tm
                        interfaces=["eth0"], scope="both")
     assert code == 0, result.get("msg")
     assert open(main_file, "rb").read() == before
-    assert "/etc/systemd/networkd.conf.d/50-hostnet-forwarding.conf" in result["changes"]["created"]
+    assert result["changes"] == {"created": ["/etc/systemd/networkd.conf.d/50-hostnet-forwarding.conf"],
+                                 "modified": ["/etc/systemd/network/10-eth0.network"], "removed": []}
+    assert result["global"]["ipv4"]["networkd_conf"] == "yes"
+    assert result["global"]["ipv4"]["overridden"] == ["/etc/systemd/networkd.conf:20 (IPv4Forwarding=no)"]
     assert entry(result, "eth0")["ipv4"]["after_restart"] == 1
+    again = run(capsys, root=root, systemd_version=version, links=links, state="enabled", interfaces=["eth0"], scope="both")
+    assert again == (0, again[1]) and again[1]["changed"] is False
 
 
 @pytest.mark.xfail(strict=True, reason="issue 18 item 3: an offline audit without links passes")
@@ -70,12 +74,22 @@ def test_offline_audit_without_links_fails_on_the_roots_own_risks(capsys, tmp_pa
     assert code == 1
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18 item 5: a fix in /run is predicted to survive a reboot")
-def test_inline_fix_of_netplans_run_file_is_refused_or_predicted_lost(capsys, tmp_path):
+def test_inline_fix_of_netplans_run_file_is_refused(capsys, tmp_path):
     root, version, links = layout(tmp_path, "ubuntu-24.04-server")
     code, result = run(capsys, root=root, systemd_version=version, links=links, state="enabled",
                        interfaces=["enp1s0"], method="inline", _ansible_check_mode=True)
-    assert code == 1 or entry(result, "enp1s0")["ipv4"]["risk"]
+    assert code == 1
+    assert result["msg"].startswith("refusing to edit /run/systemd/network/10-netplan-enp1s0.network in place: "
+                                    "files under /run are written again at every boot")
+
+
+def test_fix_of_netplans_run_file_is_a_dropin_in_etc_that_holds_after_boot(capsys, tmp_path):
+    root, version, links = layout(tmp_path, "ubuntu-24.04-server")
+    code, result = run(capsys, root=root, systemd_version=version, links=links, state="enabled",
+                       interfaces=["enp1s0"], _ansible_check_mode=True)
+    assert code == 0
+    assert result["changes"]["created"] == ["/etc/systemd/network/10-netplan-enp1s0.network.d/50-hostnet-forwarding.conf"]
+    assert entry(result, "enp1s0")["ipv4"]["after_boot"] == 1 and entry(result, "enp1s0")["ipv4"]["risk"] is None
 
 
 @pytest.mark.xfail(strict=True, reason="issue 18 item 7: a glob that matches no link fails the run")

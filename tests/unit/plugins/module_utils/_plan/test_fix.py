@@ -124,12 +124,24 @@ def test_broken_file_is_never_edited():
         planner.plan_network(broken)
 
 
-def test_global_scope_writes_a_networkd_conf_dropin_and_removes_etc_conflicts():
+def test_global_scope_writes_a_networkd_conf_dropin_and_removes_etc_dropin_conflicts():
     files = {ETC + "10-up.network": network(),
-             "/etc/systemd/networkd.conf": "[Network]\nIPv4Forwarding=no\n"}
+             "/etc/systemd/networkd.conf.d/90-harden.conf": "[Network]\nIPv4Forwarding=no\n"}
     _view, changes = plan(files, scope="global")
-    assert changes["/etc/systemd/networkd.conf"].after == b"[Network]\n"
+    assert changes["/etc/systemd/networkd.conf.d/90-harden.conf"].after == b"[Network]\n"
     assert changes["/etc/systemd/networkd.conf.d/" + DROPIN].after.endswith(b"[Network]\nIPv4Forwarding=yes\n")
+
+
+def test_global_scope_leaves_networkd_conf_itself_alone_and_overrides_it_with_the_dropin():
+    """networkd parses networkd.conf before every drop-in: the drop-in wins, the main file stays as written."""
+    files = {ETC + "10-up.network": network(), "/etc/systemd/networkd.conf": "[Network]\nIPv4Forwarding=no\n"}
+    view, changes = plan(files, scope="global")
+    assert sorted(changes) == ["/etc/systemd/networkd.conf.d/" + DROPIN]
+    after = host(dict(files, **{path: change.after for path, change in changes.items()}), 257)
+    assert after.networkd_conf.forwarding["ipv4"].value is True
+    assert [a.location for a in after.networkd_conf.forwarding["ipv4"].overridden] == ["/etc/systemd/networkd.conf:2"]
+    _view, again = plan(dict(files, **{path: change.after for path, change in changes.items()}), scope="global")
+    assert again == {}
 
 
 def test_crlf_file_keeps_crlf_line_endings():
