@@ -30,6 +30,12 @@ description:
     get a drop-in under C(/etc/systemd/network/<name>.network.d/), which survives
     regeneration and upgrades. Writes are atomic and keep owner, group, mode
     and SELinux context.
+  - The global setting is written to a networkd.conf.d drop-in, which networkd parses after
+    networkd.conf. networkd.conf itself is never edited; its overridden key is reported in
+    RV(global.ipv4.overridden).
+  - The predictions include what the container runtimes that start at boot write to forwarding
+    (dockerd, netavark for Podman, k3s, libvirtd, incusd, LXD), found from their unit files,
+    enablement links and configuration below O(root) (RV(runtimes)).
   - Every run returns RV(evidence) for auditors, which lists the forwarding sysctls that are 1, the
     file and line that set each, why a container host needs it, and the CIS and DISA STIG items it
     deviates from.
@@ -97,8 +103,9 @@ options:
     description:
       - V(auto) edits files under C(/etc/systemd/network) in place and writes a
         drop-in under C(/etc) for files anywhere else.
-      - V(inline) always edits the governing file; V(dropin) always writes a
-        drop-in under C(/etc/systemd/network).
+      - V(inline) always edits the governing file, except under C(/run), C(/usr/lib) and C(/lib),
+        which are written again at boot or by package upgrades; there it fails without changing
+        anything. V(dropin) always writes a drop-in under C(/etc/systemd/network).
     type: str
     choices: [auto, inline, dropin]
     default: auto
@@ -297,6 +304,12 @@ links:
           description: The value after C(sysctl --system); null when no sysctl.d entry touches it.
           type: int
           sample: null
+        after_boot_source:
+          description:
+            - The write that gives RV(links[].ipv4.after_boot) its value (file and line with the setting, or a
+              container runtime at its start, see RV(runtimes)); null for the kernel's default.
+          type: str
+          sample: "dockerd at its start (docker.service): net.ipv4.ip_forward = 1"
         risk:
           description: Null, or one sentence saying which event will move the value away from the wanted one, and which file and line say so.
           type: str
@@ -319,6 +332,13 @@ global:
         source:
           description: Where it is set, as path:line.
           type: str
+        overridden:
+          description:
+            - Earlier assignments of the key that a later one replaces, as path:line with the setting, in the
+              order networkd parses them (networkd.conf, then its drop-ins by name).
+          type: list
+          elements: str
+          sample: ["/etc/systemd/networkd.conf:20 (IPv4Forwarding=no)"]
         all:
           description: The live C(net.ipv4.conf.all.forwarding).
           type: int
@@ -376,6 +396,47 @@ network_files:
       type: str
   sample:
     - {path: /etc/systemd/network/10-uplink0.network, masked: false, overridden_by: null, dropins: [], matched_links: [uplink0], conditions: null, error: null}
+runtimes:
+  description:
+    - The container and VM runtimes found below O(root) that write forwarding when they start, from their unit
+      files, the links that enable them and their configuration (C(/etc/docker/daemon.json), Quadlet
+      C(.container) files, libvirt's autostarted networks).
+    - One whose unit is enabled is part of RV(links[].ipv4.after_boot); one ordered after
+      C(network-online.target) writes after networkd has configured the links, another possibly before.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: V(docker), V(podman), V(k3s), V(libvirt), V(incus) or V(lxd).
+      type: str
+      sample: docker
+    unit:
+      description: The unit that starts it.
+      type: str
+      sample: docker.service
+    starts_at_boot:
+      description: Whether a target pulls the unit in at boot.
+      type: bool
+      sample: true
+    after_network_online:
+      description: Whether the unit is ordered after C(network-online.target).
+      type: bool
+      sample: true
+    writes:
+      description: The sysctls it sets when it starts; empty when its configuration stops it.
+      type: list
+      elements: str
+      sample: ["net.ipv4.ip_forward = 1"]
+    evidence:
+      description: The files it was found from.
+      type: list
+      elements: str
+      sample: [/usr/lib/systemd/system/docker.service, /etc/systemd/system/multi-user.target.wants/docker.service]
+    note:
+      description: Null, or which line stops it from writing, or what the audit had to assume.
+      type: str
+      sample: '"ip-forward": false in /etc/docker/daemon.json:2'
 sysctl:
   description: Every forwarding-related sysctl.d / sysctl.conf entry.
   returned: always
@@ -441,9 +502,16 @@ evidence:
       type: int
       sample: 257
     role:
-      description: The role of the host that justifies forwarding.
+      description:
+        - The role of the host that justifies forwarding, from the container runtimes found on it
+          (RV(runtimes)); C(no container runtime found ...) when there is none.
       type: str
-      sample: container host
+      sample: "container host: docker"
+    runtimes:
+      description: The names of the runtimes found (RV(runtimes[].name)).
+      type: list
+      elements: str
+      sample: [docker]
     uplinks:
       description: The covered links that networkd manages and that are not Docker's own (C(docker0), C(br-*), C(veth*)).
       type: list

@@ -178,3 +178,14 @@ def test_incus_ipv6_write_reaches_every_link_at_boot():
     view = host(files, 257)
     for name in ("uplink0", "docker0", "all", "default"):
         assert view.model.boot_state.get("ipv6", name).value == 1, name
+
+
+def test_the_evidence_names_the_runtimes_instead_of_a_fixed_role():
+    from ansible_collections.hostnet.networkd.plugins.module_utils._report.evidence import NO_RUNTIME_ROLE, build_evidence
+    docker_host = host(dict(UPLINK_FILE, **DOCKER_ENABLED), 257)
+    evidence = build_evidence(docker_host, docker_host.links)
+    assert (evidence["role"], evidence["runtimes"]) == ("container host: docker", ["docker"])
+    idle = host(dict(UPLINK_FILE, **{UNITS + "docker.service": DOCKER_UNIT}), 257)
+    assert build_evidence(idle, idle.links)["role"] == "container host: docker installed, not started at boot"
+    plain = host(UPLINK_FILE, 257)
+    assert build_evidence(plain, plain.links)["role"] == NO_RUNTIME_ROLE
