@@ -21,8 +21,9 @@ from ansible_collections.hostnet.networkd.plugins.module_utils._matching.links i
 from ansible_collections.hostnet.networkd.plugins.module_utils._model.host import HostView
 from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import audit_report
 
-from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils.layouts import (
+from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils.layout_tree import (
     EVENTS,
+    LAYOUTS_DIR,
     cases,
     lay_out,
     layout_names,
@@ -138,7 +139,6 @@ def test_layout_verdict(laid_out, name, case_name, check):
 
 
 def test_every_layout_has_a_readme_naming_its_sources():
-    from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils.layouts import LAYOUTS_DIR
     for name in layout_names():
         with open(os.path.join(LAYOUTS_DIR, name, "README.md")) as stream:
             text = stream.read()

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: hostnet.networkd contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Host layouts copied from real distributions, and the verdicts the audit must give on them.
+"""Host layouts copied from real distributions (layouts/), and the verdicts the audit must give on them.
 
 Each directory holds ``root/`` (the files, as the distribution and its tools leave them),
 ``expected.yml`` (links, systemd version, the symlinks of the tree, and the expected verdict per
@@ -16,7 +16,7 @@ import shutil
 
 import yaml
 
-LAYOUTS_DIR = os.path.dirname(os.path.abspath(__file__))
+LAYOUTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layouts")
 EVENTS = ("reconfigure", "restart", "boot", "sysctl_reload")
 
 
