@@ -74,7 +74,7 @@ options:
         checks. The audit always covers both.
     type: str
     choices: [ipv4, ipv6, both]
-    default: both
+    default: ipv4
   persist:
     description:
       - With O(state=drop), write, enable and start the systemd unit
@@ -449,7 +449,7 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             state=dict(type="str", choices=["audit", "drop"], default="audit"),
-            family=dict(type="str", choices=["ipv4", "ipv6", "both"], default="both"),
+            family=dict(type="str", choices=["ipv4", "ipv6", "both"], default="ipv4"),
             persist=dict(type="bool", default=True),
             fail_on_open_router=dict(type="bool", default=False),
         ),

@@ -58,7 +58,8 @@ def test_audit_changes_nothing_and_reports_the_open_router(capsys, monkeypatch, 
 
 def test_check_mode_predicts_the_drop_and_runs_nothing(capsys, monkeypatch, tmp_path):
     fake = FakeHost(monkeypatch, tmp_path, [host("trixie")])
-    code, result = run(capsys, module=forward_policy, state="drop", _ansible_check_mode=True, _ansible_diff=True)
+    code, result = run(capsys, module=forward_policy, state="drop", family="both", _ansible_check_mode=True,
+                       _ansible_diff=True)
     assert code == 0 and result["changed"]
     assert fake.ran == [] and not fake.unit.exists()
     assert result["verdict"]["ipv4"]["dropped_by"] == ["ip filter FORWARD (iptables-nft)"]
@@ -72,7 +73,7 @@ def test_check_mode_predicts_the_drop_and_runs_nothing(capsys, monkeypatch, tmp_
 def test_drop_sets_the_policy_then_writes_enables_and_starts_the_unit(capsys, monkeypatch, tmp_path):
     after = host("trixie", unit=UNIT, enabled="enabled", active="active", **DROPPED)
     fake = FakeHost(monkeypatch, tmp_path, [host("trixie"), after])
-    code, result = run(capsys, module=forward_policy, state="drop")
+    code, result = run(capsys, module=forward_policy, state="drop", family="both")
     assert code == 0 and result["changed"]
     assert fake.ran == [
         "/usr/sbin/iptables -w 10 -P FORWARD DROP",
@@ -88,13 +89,13 @@ def test_drop_sets_the_policy_then_writes_enables_and_starts_the_unit(capsys, mo
 
 def test_drop_again_changes_nothing(capsys, monkeypatch, tmp_path):
     fake = FakeHost(monkeypatch, tmp_path, [host("trixie", unit=UNIT, enabled="enabled", active="active", **DROPPED)])
-    code, result = run(capsys, module=forward_policy, state="drop")
+    code, result = run(capsys, module=forward_policy, state="drop", family="both")
     assert code == 0 and not result["changed"] and fake.ran == []
 
 
 def test_a_failing_command_is_named_with_its_error_and_what_was_done(capsys, monkeypatch, tmp_path):
     fake = FakeHost(monkeypatch, tmp_path, [host("trixie")], fail="ip6tables")
-    code, result = run(capsys, module=forward_policy, state="drop")
+    code, result = run(capsys, module=forward_policy, state="drop", family="both")
     assert code == 1
     assert result["msg"] == ("`/usr/sbin/ip6tables -w 10 -P FORWARD DROP` failed (rc 4): iptables v1.8.11 (nf_tables): "
                              "Could not fetch rule set generation id: Permission denied; done before it: "
@@ -108,7 +109,7 @@ def test_a_full_disk_leaves_no_unit_and_no_temporary_file(capsys, monkeypatch, t
     def full(*args):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
     monkeypatch.setattr(forward_policy.os, "fsync", full)
-    code, result = run(capsys, module=forward_policy, state="drop")
+    code, result = run(capsys, module=forward_policy, state="drop", family="both")
     assert code == 1
     assert result["msg"] == ("could not write %s: No space left on device; done before it: "
                              "/usr/sbin/iptables -w 10 -P FORWARD DROP; /usr/sbin/ip6tables -w 10 -P FORWARD DROP"
@@ -118,7 +119,7 @@ def test_a_full_disk_leaves_no_unit_and_no_temporary_file(capsys, monkeypatch, t
 
 def test_refusal_changes_nothing(capsys, monkeypatch, tmp_path):
     fake = FakeHost(monkeypatch, tmp_path, [host("trixie", nft="docker-nftables.json", iptables_nft=(None, None))])
-    code, result = run(capsys, module=forward_policy, state="drop")
+    code, result = run(capsys, module=forward_policy, state="drop", family="both")
     assert code == 1 and fake.ran == []
     assert result["msg"].startswith("Docker uses its nftables firewall backend for IPv4")
     assert result["docker"]["backends"]["ipv4"] == ["nftables"]
@@ -131,3 +132,13 @@ def test_fail_on_open_router_checks_the_families_asked_for(capsys, monkeypatch, 
     assert found == code
     if code:
         assert result["msg"].startswith("the host routes between all of its interfaces for IPv4: ")
+
+
+def test_drop_covers_ipv4_unless_told_otherwise(capsys, monkeypatch, tmp_path):
+    """The same default as networkd_forwarding and the role: IPv4 only."""
+    fake = FakeHost(monkeypatch, tmp_path, [host("trixie")])
+    code, result = run(capsys, module=forward_policy, state="drop", _ansible_check_mode=True)
+    assert code == 0 and result["changed"]
+    assert result["verdict"]["ipv4"]["dropped_by"] == ["ip filter FORWARD (iptables-nft)"]
+    assert result["verdict"]["ipv6"]["dropped_by"] == []
+    assert fake.ran == []
