@@ -97,6 +97,9 @@ units: test-tree
 lint: venv $(LINK)
 	yamllint .
 	ansible-lint --profile production
+	# The README's examples, linted as the playbooks they are (outside .build, which is excluded).
+	rm -rf $(BUILD)/readme-examples && python .ci/readme_examples.py README.md $(BUILD)/readme-examples
+	cd $(BUILD)/readme-examples && ansible-lint --profile production --offline readme-example-*.yml
 
 # Every scenario names its containers after the platforms, so two runs on one
 # machine would collide: a lock makes a second run wait for the first.

@@ -26,15 +26,9 @@ description:
 author:
   - hostnet.networkd maintainers (@hostnet)
 extends_documentation_fragment:
+  - hostnet.networkd.attributes
+  - hostnet.networkd.attributes.read_only
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  platform:
-    support: full
-    platforms: posix
 options:
   interfaces:
     description:

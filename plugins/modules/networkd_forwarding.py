@@ -49,15 +49,10 @@ description:
 author:
   - hostnet.networkd maintainers (@hostnet)
 extends_documentation_fragment:
+  - hostnet.networkd.attributes
+  - hostnet.networkd.attributes.changes_with_diff
+  - hostnet.networkd.links
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    support: full
-    platforms: posix
 options:
   state:
     description:
@@ -132,41 +127,6 @@ options:
         describe the links to predict for.
     type: path
     default: /
-  links:
-    description:
-      - Link descriptions used instead of live discovery.
-    type: list
-    elements: dict
-    suboptions:
-      name:
-        description: Interface name.
-        type: str
-        required: true
-      altnames:
-        description: Alternative names.
-        type: list
-        elements: str
-      type:
-        description: networkctl's type (C(ether), C(loopback), C(bridge), C(wlan)...).
-        type: str
-      kind:
-        description: Netdev kind (C(veth), C(bridge)...); omitted for a physical NIC.
-        type: str
-      driver:
-        description: Kernel driver.
-        type: str
-      mac:
-        description: Current hardware address.
-        type: str
-      permanent_mac:
-        description: Permanent hardware address.
-        type: str
-      path:
-        description: udev's C(ID_PATH).
-        type: str
-      ifindex:
-        description: Interface index; links are configured in this order.
-        type: int
   dropin_name:
     description: File name of the drop-ins this module writes.
     type: str
@@ -207,15 +167,13 @@ EXAMPLES = r"""
     family: both
     fail_on_risk: true
 
+# networkd reads changed files on `networkctl reload`: notify a handler that runs it
+# (ansible.builtin.command: networkctl reload, with changed_when: true).
 - name: Keep IPv4 forwarding on for the uplinks, whatever systemd the host runs
   hostnet.networkd.networkd_forwarding:
     state: enabled
     interfaces: ["eth*", "uplink0"]
-  register: fix
-
-- name: Apply the change (networkd reads the files again and reconfigures the links whose files changed)
-  ansible.builtin.command: networkctl reload
-  when: fix is changed
+  notify: Reload systemd-networkd
 
 - name: Fix a netplan-generated file through a drop-in, and the global setting (systemd 256+)
   hostnet.networkd.networkd_forwarding:

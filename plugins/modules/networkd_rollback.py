@@ -25,15 +25,9 @@ description:
 author:
   - hostnet.networkd maintainers (@hostnet)
 extends_documentation_fragment:
+  - hostnet.networkd.attributes
+  - hostnet.networkd.attributes.changes_without_diff
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  platform:
-    support: full
-    platforms: posix
 options:
   state:
     description:
