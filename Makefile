@@ -78,8 +78,10 @@ lab: venv engine
 	bash lab/ensure-command.sh debootstrap debootstrap
 	$(VENV)/bin/python lab/build_images.py
 
+# Only this project's containers (the label is set in extensions/molecule/config.yml and
+# benchmarks/fleet/lab_fleet.py) and its lab images; other projects' Molecule containers stay.
 clean-lab:
-	-docker ps -aq --filter label=owner=molecule | xargs -r docker rm -f
+	-docker ps -aq --filter label=project=hostnet.networkd | xargs -r docker rm -f
 	-docker images -q hostnet-lab | xargs -r docker rmi -f
 
 clean:

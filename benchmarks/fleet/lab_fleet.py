@@ -17,6 +17,7 @@ import time
 
 NAME_PREFIX = "hostnet-bench-"
 LABEL = "owner=hostnet-bench"
+PROJECT_LABEL = "project=hostnet.networkd"   # every container of this project's lab: make clean-lab
 BOOT_COMMAND = "mount -o remount,rw,bind /proc/sys && exec /lib/systemd/systemd"
 
 # An uplink veth whose file gives it an address, and a docker0 bridge with three container veths,
@@ -61,7 +62,7 @@ def container_names(count):
 def start(names, image, cgroup):
     """Start one container per name with the lab's options."""
     for name in names:
-        docker("run", "--detach", "--name", name, "--hostname", name, "--label", LABEL,
+        docker("run", "--detach", "--name", name, "--hostname", name, "--label", LABEL, "--label", PROJECT_LABEL,
                "--cap-add", "SYS_ADMIN", "--cap-add", "NET_ADMIN",
                "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
                "--cgroupns", "host", "--volume", "%s:/sys/fs/cgroup:rw" % cgroup,
