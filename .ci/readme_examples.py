@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: hostnet.networkd contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Write every ```yaml block of README.md to DIRECTORY as a playbook file, for ansible-lint.
