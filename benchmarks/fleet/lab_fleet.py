@@ -3,7 +3,7 @@
 """The bench fleet: lab containers named hostnet-bench-<i>, each laid out as a small Docker host.
 
 The containers run with exactly the options of extensions/molecule/config.yml
-(../shared/docs/container-lab.md says why each is needed), with no network
+(docs/internals/lab.md, "Container options, and why each", says why each is needed), with no network
 but their own: every link the bench uses is created inside its container.
 They carry the label owner=hostnet-bench, so remove_all() finds them even
 after a crash, and never touches Molecule's platforms (debian11...).

@@ -3,11 +3,12 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The [Match] section of a .network file: which links it selects, and whether its conditions hold.
 
-This mirrors section 4 of the semantics notes: networkd's parsers
+This mirrors networkd's parsers
 (config_parse_match_strv(), config_parse_match_ifnames(), config_parse_hw_addrs(),
 config_parse_match_property(), config_parse_net_condition()) and its tests
 (net_match_config() in src/shared/net-condition.c, condition_test() in
-src/shared/condition.c).
+src/shared/condition.c), as described in docs/internals/networkd-configuration.md,
+"[Match] keys", "How [Match] values combine" and "Conditions".
 
 Match keys select links and are tested per link (``matches``); conditions
 (Host=, Virtualization=, ...) are tested once per file against the host
@@ -25,7 +26,8 @@ from .._parsing.values import GLOB_CHARS, is_glob, split_words
 from .conditions import CONDITION_TESTS, Condition, conditions_verdict
 from .links import normalize_mac
 
-# [Match] keys newer than networkd itself (man page "version-info", section 4.1). Before
+# [Match] keys newer than networkd itself (man page "version-info"; docs/internals/networkd-configuration.md,
+# "[Match] keys"). Before
 # these versions networkd logs "Unknown key" and ignores the assignment.
 KERNEL_VERSION_MATCH = 237      # KernelVersion= (NEWS 237)
 PROPERTY_MATCH = 243            # Property= (NEWS 243)
@@ -179,7 +181,10 @@ class MatchSection:
 
     @property
     def is_empty(self):
-        """No match key and no condition left: networkd rejects such a file from 245 (section 4.4)."""
+        """No match key and no condition left: networkd rejects such a file from 245.
+
+        See docs/internals/networkd-configuration.md, "An empty [Match]".
+        """
         return not any(self._lists.values()) and not self._conditions
 
     def matches(self, link):

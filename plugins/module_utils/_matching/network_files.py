@@ -3,10 +3,11 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Which .network files networkd loads, and which one governs each link.
 
-This mirrors network_load() and link_get_network() (section 3 of the semantics
-notes): directories in priority order, same-name override, masking, drop-ins,
-strcmp order, files dropped for parse errors, empty [Match] or false
-conditions, and "the first matching file wins".
+This mirrors network_load() and link_get_network(): directories in priority
+order, same-name override, masking, drop-ins, strcmp order, files dropped for
+parse errors, empty [Match] or false conditions, and "the first matching file
+wins" (docs/internals/networkd-configuration.md, from "Search directories" to
+"The first matching file wins").
 """
 
 from __future__ import annotations
@@ -90,7 +91,10 @@ class NetworkConfiguration:
         return FileIndex(self.loaded, self.systemd_version)
 
     def governing_file(self, link):
-        """The first loaded file whose [Match] matches ``link``, or None (section 3.3)."""
+        """The first loaded file whose [Match] matches ``link``, or None.
+
+        See docs/internals/networkd-configuration.md, "The first matching file wins".
+        """
         for network in self._loaded_index.candidates(link):
             if network.match.matches(link):
                 return network

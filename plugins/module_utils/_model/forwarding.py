@@ -14,8 +14,9 @@ The model replays events on a copy of the kernel's state (kernel.py):
   else between networkd's global writes and its links (the earlier, the more
   a per-link value of networkd wins);
 - sysctl reload: `sysctl --system` writes every line of every sysctl.d file.
-What configuring a link writes depends on the version band (section 7 of the
-semantics notes, distilled from networkd-link.c / networkd-sysctl.c).
+What configuring a link writes depends on the version band
+(docs/internals/forwarding-semantics.md, "The prediction algorithm", distilled from
+networkd-link.c / networkd-sysctl.c).
 """
 
 from __future__ import annotations

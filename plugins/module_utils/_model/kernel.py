@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: hostnet.networkd contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The kernel's forwarding sysctls, and how one write spreads to others (section 2.5).
+"""The kernel's forwarding sysctls, and how one write spreads to others.
+
+See docs/internals/forwarding-semantics.md, "How the kernel spreads a write".
 
 IPv4 (devinet_sysctl_forward): changing conf/all/forwarding (alias
 net.ipv4.ip_forward) sets `default` and every existing device; writing the

@@ -4,7 +4,7 @@
 """What a .network file says about forwarding, read the way the host's networkd reads it.
 
 The same line means different things on different systemd versions
-(sections 1 and 2 of the semantics notes): IPForward= is a per-link switch
+(docs/internals/forwarding-semantics.md, "The bands at a glance"): IPForward= is a per-link switch
 (219-227), a one-way global switch (228-255) or a no-op (256+);
 IPv4Forwarding=/IPv6Forwarding= exist only from 256; IPMasquerade= is a
 boolean before 248.
@@ -121,7 +121,8 @@ def _read_ip_forward(settings, assignment, version):
         return
     parsed = _legacy_ip_forward(assignment.value, version)
     if parsed is False:
-        # An empty value is a parse error too, not a reset (section 1.2).
+        # An empty value is a parse error too, not a reset
+        # (docs/internals/forwarding-semantics.md, "Values the keys accept").
         settings.warnings.append("%s: Failed to parse IPForward= option, ignoring: %s" % (assignment.location, assignment.value))
         return
     settings.ip_forward, settings.ip_forward_source = parsed, assignment

@@ -38,7 +38,7 @@ class NetworkdConf:
 
 
 def main_file_candidates(version):
-    """Where networkd reads networkd.conf from (section 3.5).
+    """Where networkd reads networkd.conf from (docs/internals/networkd-configuration.md, "networkd.conf and its drop-ins").
 
     Up to 255 only /etc/systemd/networkd.conf; from 256 the first that exists of
     /etc, /run, /usr/local/lib, /usr/lib (config_parse_standard_file_with_dropins).

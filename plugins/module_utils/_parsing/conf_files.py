@@ -74,7 +74,9 @@ def dropin_directories(fs, version):
 
 
 def dropin_paths(fs, main_path, version, existing=None):
-    """The drop-ins of ``main_path`` from every search directory, sorted by name (section 3.4).
+    """The drop-ins of ``main_path`` from every search directory, sorted by name.
+
+    See docs/internals/networkd-configuration.md, "Drop-ins".
 
     ``existing`` (from dropin_directories()) spares a listing of every drop-in
     directory that does not exist, which is most of them on a large host.

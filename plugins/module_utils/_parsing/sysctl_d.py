@@ -3,9 +3,10 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Every forwarding sysctl that sysctl.d / sysctl.conf sets, and when it is written.
 
-Two programs read these files and they do not agree (prior-art notes 3.4: a
-CIS file with ``net.ipv4.ip_forward = 0`` undoes Docker's and networkd's
-``1`` whenever either runs):
+Two programs read these files and they do not agree (docs/internals/sysctl.md,
+"Two programs, two rules"; a CIS file with ``net.ipv4.ip_forward = 0`` undoes
+Docker's and networkd's ``1`` whenever either runs: docs/internals/prior-art.md,
+"What users ran into"):
 
 - systemd-sysctl at boot (src/sysctl/sysctl.c): one value per key, the last
   differing assignment wins, keys written in the order they were (re)assigned;

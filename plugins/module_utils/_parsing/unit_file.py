@@ -6,7 +6,7 @@
 The parser keeps the original bytes and the physical line range of every
 assignment, so an unedited file serializes back byte for byte and an edit
 touches only the lines it removes or adds. The rules, with their sources, are
-in section 5 of the semantics notes:
+in docs/internals/networkd-configuration.md, "The INI dialect":
 
 * lines end at ``\\n``, ``\\r``, ``\\r\\n``, ``\\n\\r`` or NUL; a line over 1 MiB fails the file;
 * a comment is a line whose first non-blank character is ``#`` or ``;``; it is

@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The systemd versions at which networkd's behaviour changes, each with its source.
 
-Section numbers refer to docs/systemd-forwarding-semantics.md in the shared
-research notes, which cite the systemd commits, NEWS entries and source files.
+The rules and their sources (systemd commits, NEWS entries, source files, lab
+measurements) are in docs/internals/forwarding-semantics.md and
+docs/internals/networkd-configuration.md.
 """
 
 from __future__ import annotations
@@ -88,7 +89,10 @@ def config_dirs(version, subdirectory):
 
 
 def network_dirs(version):
-    """Where networkd looks for .network files and their drop-in directories (section 3.1)."""
+    """Where networkd looks for .network files and their drop-in directories.
+
+    See docs/internals/networkd-configuration.md, "Search directories".
+    """
     return config_dirs(version, "systemd/network")
 
 

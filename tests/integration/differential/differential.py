@@ -241,7 +241,8 @@ def runner(args):
     return result.returncode, result.stdout, result.stderr
 
 
-# The conf-parser's edge cases (section 5), each as the first-sorting file for uplink0;
+# The conf-parser's edge cases (docs/internals/networkd-configuration.md, "The INI dialect"),
+# each as the first-sorting file for uplink0;
 # a plain 99-fallback.network catches uplink0 whenever networkd drops the edge case.
 SYNTAX_CASES = {
     "invalid UTF-8 fails the file": b"[Match]\nName=uplink0\n[Network]\nDescription=caf\xe9\n",

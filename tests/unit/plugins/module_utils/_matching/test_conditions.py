@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: hostnet.networkd contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""[Match] conditions (Host=, Virtualization=, KernelVersion=...) against section 4 of the semantics notes."""
+"""[Match] conditions (Host=, Virtualization=, KernelVersion=...) against docs/internals/networkd-configuration.md, "Conditions"."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: hostnet.networkd contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Which .network file governs a link (section 3 of the semantics notes)."""
+"""Which .network file governs a link (docs/internals/networkd-configuration.md, "Search directories" to "The first matching file wins")."""
 
 from __future__ import annotations
 

@@ -1,7 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: hostnet.networkd contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What networkd writes, event by event, in each version band (sections 1, 2 and 7)."""
+"""What networkd writes, event by event, in each version band.
+
+See docs/internals/forwarding-semantics.md, "The bands at a glance" and "The prediction algorithm".
+"""
 
 from __future__ import annotations
 

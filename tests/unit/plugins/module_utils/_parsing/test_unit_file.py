@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: hostnet.networkd contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The INI reader against section 5 of the semantics notes, and byte-exact editing."""
+"""The INI reader against docs/internals/networkd-configuration.md, "The INI dialect", and byte-exact editing."""
 
 from __future__ import annotations
 
