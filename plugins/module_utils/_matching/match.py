@@ -20,9 +20,9 @@ from __future__ import annotations
 import fnmatch
 import re
 from functools import lru_cache
-from typing import Dict, List
+from typing import Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
-from .._parsing.values import GLOB_CHARS, is_glob, split_words
+from .._parsing.values import GLOB_CHARS, split_words
 from .conditions import CONDITION_TESTS, Condition, conditions_verdict
 from .links import normalize_mac
 
@@ -73,6 +73,8 @@ LIST_KEYS = {
 ALTIFNAMSIZ = 128
 
 _LITERAL_PREFIX = re.compile("[^%s]*" % re.escape(GLOB_CHARS))
+_GLOB_CHAR = re.compile("[%s]" % re.escape(GLOB_CHARS)).search      # is_glob(), once per pattern
+_STAR_AFTER_LITERAL = re.compile("[^%s]*\\*" % re.escape(GLOB_CHARS)).fullmatch   # "br-*": what starts with "br-"
 _DIGITS_ONLY = re.compile("[0-9]+")
 _IFNAME_FORBIDDEN_CHAR = re.compile("[^!-~]|[:/%]")         # not printable ASCII, a space, ':', '/' or '%'
 
@@ -95,6 +97,29 @@ def tested_names(link, systemd_version):
     return (link.name,)
 
 
+class Patterns(NamedTuple):
+    """One list key's patterns, split once: literals compare as strings, globs go to a regex."""
+
+    included: FrozenSet[str]
+    included_globs: Tuple[str, ...]
+    excluded: FrozenSet[str]        # the patterns after their "!"
+    excluded_globs: Tuple[str, ...]
+
+    @classmethod
+    def split(cls, patterns):
+        literals = ([], [])
+        globs = ([], [])
+        for pattern in patterns:
+            negative = pattern.startswith("!")
+            word = pattern[1:] if negative else pattern
+            (globs if _GLOB_CHAR(word) else literals)[negative].append(word)
+        return cls(frozenset(literals[0]), tuple(globs[0]), frozenset(literals[1]), tuple(globs[1]))
+
+    @property
+    def has_included(self):
+        return bool(self.included or self.included_globs)
+
+
 class GlobList:
     """net_condition_test_strv() for one key's patterns: ``!``-prefixed patterns exclude, the others must match one.
 
@@ -105,11 +130,11 @@ class GlobList:
     """
 
     def __init__(self, patterns):
-        included = [pattern for pattern in patterns if not pattern.startswith("!")]
-        self.has_included = bool(included)
-        self.included, self.included_glob = _literals_and_glob(included)
-        self.excluded, self.excluded_glob = _literals_and_glob(
-            [pattern[1:] for pattern in patterns if pattern.startswith("!")])
+        split = patterns if isinstance(patterns, Patterns) else Patterns.split(patterns)
+        self.has_included = split.has_included
+        self.included, self.excluded = split.included, split.excluded
+        self.included_glob = _compile_globs(split.included_globs) if split.included_globs else None
+        self.excluded_glob = _compile_globs(split.excluded_globs) if split.excluded_globs else None
 
     def matches(self, value):
         if value is None:
@@ -125,13 +150,6 @@ class GlobList:
             if self.matches(value):
                 return True
         return False
-
-
-def _literals_and_glob(patterns):
-    """(the patterns without glob characters, the ``match`` of a regex for the others or None)."""
-    globs = tuple(pattern for pattern in patterns if is_glob(pattern))
-    literals = frozenset(pattern for pattern in patterns if not is_glob(pattern))
-    return literals, _compile_globs(globs) if globs else None
 
 
 @lru_cache(maxsize=4096)
@@ -158,6 +176,52 @@ def _literal_prefix(pattern):
     return _LITERAL_PREFIX.match(pattern).group()
 
 
+@lru_cache(maxsize=65536)
+def _normalized_mac(value):
+    """normalize_mac() once per address seen, not once per comparison."""
+    return normalize_mac(value)
+
+
+class KeySelector(NamedTuple):
+    """What one list key of [Match] needs of a link, for the indexes (MatchSection.selectors()).
+
+    ``values`` says which of a link's values the key tests: ``names`` (its
+    tested_names()), ``properties`` (the names of its udev properties), or a
+    Link attribute (``mac`` and ``permanent_mac`` normalised); None for the
+    wireless state the library does not know, which is a missing value.
+    Addresses and property names are compared whole; the other keys hold globs,
+    and a glob is known here by the literal text before its first glob character.
+
+    When the key has included patterns (``positive``), a link passes it only if
+    one of its values is in ``included`` or starts with one of
+    ``included_prefixes``. When it has none, a link fails it only if one of its
+    values is in ``excluded`` or starts with one of ``excluded_prefixes``. A
+    missing value passes a key without included patterns and fails the others.
+    ``exact`` says that "only if" is "if and only if": the links found that way
+    are exactly the links that pass (or fail) the key, as for a MAC, a name
+    without glob characters, or ``veth*``. Otherwise only
+    MatchSection.matches() can tell.
+    """
+
+    key: str
+    values: Optional[str]
+    positive: bool
+    included: FrozenSet[str]
+    included_prefixes: FrozenSet[str]
+    excluded: FrozenSet[str]
+    excluded_prefixes: FrozenSet[str]
+    exact: bool
+
+
+def _prefixes(globs):
+    return frozenset(_literal_prefix(glob) for glob in globs)
+
+
+def _all_prefix_globs(globs):
+    """Whether each glob matches exactly the values that start with its literal prefix (``veth*``)."""
+    return all(_STAR_AFTER_LITERAL(glob) for glob in globs)
+
+
 # -- the section -----------------------------------------------------------------------------
 
 class MatchSection:
@@ -169,6 +233,8 @@ class MatchSection:
         self._lists: Dict[str, List[str]] = {}     # only the list keys the file sets
         self._conditions: Dict[str, Condition] = {}
         self._key_tests = None      # built on the first match: the section is complete by then
+        self._selectors = None      # likewise, on the first use by an index
+        self._split = {}            # key -> Patterns, for both
 
     @classmethod
     def from_assignments(cls, assignments, systemd_version):
@@ -193,27 +259,54 @@ class MatchSection:
         An empty list passes whatever the link, so only the keys the file sets are tested.
         """
         if self._key_tests is None:
-            # Name= last: the indexes already chose the files and links to test by name.
-            keys = sorted((key for key, patterns in self._lists.items() if patterns), key=lambda key: key == "Name")
-            self._key_tests = [self._key_test(key, self._lists[key]) for key in keys]
+            self._key_tests = [self._key_test(key, self._lists[key]) for key in self._tested_keys()]
         for test in self._key_tests:    # a loop, not all(): this runs for every file and link tested
             if not test(link):
                 return False
         return True
 
-    def name_prefixes(self):
-        """What a link's name must start with to match, or None when any name may match.
+    def selectors(self):
+        """A KeySelector per list key the file sets, in the order matches() tests them; built once.
 
-        When Name= lists only positive patterns, a link matches only if one of
-        its tested_names() matches one of them, so it must start with the text
-        before that pattern's first glob character (the whole pattern when it
-        has none). Callers use it to skip files that cannot match a link
-        without testing it; matches() stays the one test of a match.
+        Name= tests each of tested_names(): a link passes when one of them
+        passes, so a passing link has a name that an included pattern matches,
+        and a failing link has every name excluded, its own name included. A
+        Property= entry needs the property (``KEY=glob``) or fails only on it
+        (``!KEY=glob``), so its selector is on property names.
         """
-        patterns = self._lists.get("Name")
-        if not patterns or any(pattern.startswith("!") for pattern in patterns):
-            return None
-        return frozenset(_literal_prefix(pattern) for pattern in patterns)
+        if self._selectors is None:
+            self._selectors = [self._selector(key, self._lists[key]) for key in self._tested_keys()]
+        return self._selectors
+
+    def _tested_keys(self):
+        # Name= last: the indexes usually chose the files and links to test by name.
+        return sorted((key for key, patterns in self._lists.items() if patterns), key=lambda key: key == "Name")
+
+    def _selector(self, key, patterns):
+        parser, attribute = LIST_KEYS[key]
+        if parser == "addresses":
+            return KeySelector(key, attribute, True, frozenset(patterns), frozenset(), frozenset(), frozenset(), True)
+        if parser == "property":
+            included = frozenset(entry.split("=", 1)[0] for entry in patterns if not entry.startswith("!"))
+            excluded = frozenset(entry[1:].split("=", 1)[0] for entry in patterns if entry.startswith("!"))
+            return KeySelector(key, "properties", bool(included), included, frozenset(), excluded, frozenset(), False)
+        split = self._patterns(key)
+        values = "names" if parser == "ifnames" else attribute
+        if split.has_included:
+            exact = not split.excluded and not split.excluded_globs and _all_prefix_globs(split.included_globs)
+        else:
+            # A failing link has every tested name excluded, which the lookup of one name cannot tell.
+            several_names = values == "names" and self.systemd_version >= NAME_MATCHES_ALTNAMES
+            exact = not several_names and _all_prefix_globs(split.excluded_globs)
+        return KeySelector(key, values, split.has_included, split.included, _prefixes(split.included_globs),
+                           split.excluded, _prefixes(split.excluded_globs), exact)
+
+    def _patterns(self, key):
+        """The key's patterns split into literals and globs, once (for matches() and selectors() alike)."""
+        split = self._split.get(key)
+        if split is None:
+            split = self._split[key] = Patterns.split(self._lists[key])
+        return split
 
     def conditions(self, facts):
         """The conditions against ``facts``: one false condition decides, before any unknown one."""
@@ -301,7 +394,7 @@ class MatchSection:
         """The test of one list key: a function of a link."""
         parser, attribute = LIST_KEYS[key]
         if parser == "ifnames":
-            names = GlobList(patterns)
+            names = GlobList(self._patterns(key))
             if self.systemd_version < NAME_MATCHES_ALTNAMES:
                 return lambda link: names.matches(link.name)
             # net_condition_test_ifname(): the name or any single altname passes the test,
@@ -310,6 +403,9 @@ class MatchSection:
         if parser == "property":
             return lambda link: properties_match(patterns, link.properties)
         if parser == "addresses":
-            return lambda link: normalize_mac(getattr(link, attribute) if attribute else None) in patterns
-        globs = GlobList(patterns)
+            if attribute is None:
+                return lambda link: False     # BSSID=: the library does not know a link's access point
+            addresses = frozenset(patterns)
+            return lambda link: _normalized_mac(getattr(link, attribute)) in addresses
+        globs = GlobList(self._patterns(key))
         return lambda link: globs.matches(getattr(link, attribute) if attribute else None)

@@ -140,8 +140,7 @@ def network_files_report(view, links):
     rows = []
     index = LinkIndex(links, view.version)
     for network in view.configuration.files:
-        matched = [link.name for link in index.candidates(network.match)
-                   if network.match.matches(link)] if network.usable else []
+        matched = [link.name for link in index.matched_links(network.match)] if network.usable else []
         rows.append({
             "path": network.path,
             "masked": network.masked,
