@@ -142,6 +142,19 @@ options:
         forwarding away from the wanted value (1 unless O(state=disabled)).
     type: bool
     default: false
+  network_files:
+    description:
+      - How much RV(network_files) says about each file.
+      - V(compact) gives, per file, the links it governs and how many others its C([Match]) matches, and
+        leaves out the keys at their defaults; its size grows with the number of files plus the number of
+        links.
+      - V(full) gives every key of every row and RV(network_files[].matched_links), every link each
+        file's C([Match]) matches. A file that matches nearly every link, such as C(Name=!eth0), lists
+        them all, so on a host with thousands of files and links the result grows as files times links;
+        keep it for small hosts or offline images.
+    type: str
+    choices: [compact, full]
+    default: compact
 notes:
   - The predictions follow the version-by-version behaviour of networkd
     documented in the collection's user guide. On systemd 228 to 255 networkd
@@ -324,7 +337,11 @@ global:
     ipv6: {networkd_conf: null, source: null, all: 0, default: 0,
            after_restart: {all: null, default: null}, after_boot: {all: 0, default: 0}, after_sysctl_reload: {all: null, default: null}}
 network_files:
-  description: Every .network file considered, in the order networkd loads them, then the overridden ones.
+  description:
+    - Every .network file considered, in the order networkd loads them, then the overridden ones.
+    - With O(network_files=compact) (the default) a row leaves out each key at its default (V(false),
+      null, empty, V(0)). A row with only RV(network_files[].path) is a file networkd loads that
+      governs no link and matches none.
   returned: always
   type: list
   elements: dict
@@ -332,28 +349,52 @@ network_files:
     path:
       description: The file.
       type: str
+      returned: always
     masked:
       description: Whether it is empty or a symlink to /dev/null.
       type: bool
+      returned: when true, or with network_files=full
     overridden_by:
       description: The same-name file of higher priority that hides it, or null.
       type: str
+      returned: when set, or with network_files=full
     dropins:
       description: Its drop-ins, in the order networkd applies them.
       type: list
       elements: str
-    matched_links:
-      description: Links (of all links, not only covered ones) its [Match] matches, whether or not an earlier file wins them.
+      returned: when it has some, or with network_files=full
+    governed_links:
+      description:
+        - The links (of all links, not only covered ones) this file governs, that is the links for
+          which it is the first loaded file whose C([Match]) matches them; RV(links[].network_file) is
+          the same answer seen from the link.
       type: list
       elements: str
+      returned: when it governs a link, or with network_files=full
+    other_matches:
+      description:
+        - How many other links its C([Match]) matches, links an earlier file governs. A file with other
+          matches and no governed link is shadowed by earlier files.
+      type: int
+      returned: when not 0, or with network_files=full
+    matched_links:
+      description:
+        - Every link (of all links) its C([Match]) matches, whether or not an earlier file wins it.
+      type: list
+      elements: str
+      returned: with network_files=full
     conditions:
       description: Null when its conditions hold (or it has none), else why they do not or cannot be evaluated.
       type: str
+      returned: when they do not hold or cannot be evaluated, or with network_files=full
     error:
       description: Null, or why networkd skips the file (file:line and message).
       type: str
+      returned: when networkd skips the file, or with network_files=full
   sample:
-    - {path: /etc/systemd/network/10-uplink0.network, masked: false, overridden_by: null, dropins: [], matched_links: [uplink0], conditions: null, error: null}
+    - {path: /etc/systemd/network/10-uplink0.network, governed_links: [uplink0]}
+    - {path: /etc/systemd/network/80-container-veth.network, governed_links: [veth1a2b, veth9f0c], other_matches: 1}
+    - {path: /usr/lib/systemd/network/10-uplink0.network, overridden_by: /etc/systemd/network/10-uplink0.network}
 runtimes:
   description:
     - The container and VM runtimes found below O(root) that write forwarding when they start, from their unit
@@ -603,6 +644,7 @@ ARGUMENT_SPEC = dict(
     dropin_name=dict(type="str", default="50-hostnet-forwarding.conf"),
     backup=dict(type="bool", default=False),
     fail_on_risk=dict(type="bool", default=False),
+    network_files=dict(type="str", choices=["compact", "full"], default="compact"),
 )
 
 
@@ -703,7 +745,7 @@ def main():
                         ip_forward=view.ip_forward).load()
 
     desired = 0 if params["state"] == "disabled" else 1
-    result = audit_report(view, covered, families, desired)
+    result = audit_report(view, covered, families, desired, params["network_files"])
     for warning in warnings + result.pop("warnings"):
         module.warn(warning)
     result.update(

@@ -136,21 +136,52 @@ def global_report(view, shared_states):
     return report
 
 
-def network_files_report(view, links):
-    rows = []
+def network_files_report(view, links, detail="compact"):
+    """One row per file considered: what it is, the links it governs and how many others it matches.
+
+    A file governs the links for which it is the first usable file that
+    matches (the model's plans); ``other_matches`` counts the links its
+    [Match] matches that an earlier file governs. Both take time and room
+    linear in files and links (_matching.index.LinkIndex). With
+    ``detail="compact"`` a row leaves out the keys at their defaults (not
+    masked, not overridden, no drop-ins, governs nothing, no other match,
+    conditions hold, no error); ``"full"`` gives every row every key and
+    ``matched_links``, every link its [Match] matches, which grows as files x
+    links.
+    """
+    governed = {}       # id(NetworkFile) -> names of the links it governs, in the order of ``links``
+    for link in links:
+        plan = view.model.plans.get(link.name)
+        if plan is not None and plan.network is not None:
+            governed.setdefault(id(plan.network), []).append(link.name)
     index = LinkIndex(links, view.version)
+    rows = []
     for network in view.configuration.files:
-        matched = [link.name for link in index.matched_links(network.match)] if network.usable else []
-        rows.append({
+        governs = governed.get(id(network), [])     # only a usable file governs links
+        matched = None
+        if not network.usable:
+            matched, count = [], 0
+        elif detail == "full":
+            matched = [link.name for link in index.matched_links(network.match)]
+            count = len(matched)
+        else:
+            count = index.matched_count(network.match)
+        row = {
             "path": network.path,
             "masked": network.masked,
             "overridden_by": network.overridden_by,
             "dropins": list(network.dropins),
-            "matched_links": matched,
+            "governed_links": governs,
+            "other_matches": count - len(governs),
             "conditions": None if network.conditions is None or network.conditions.holds is True
             else network.conditions.reason,
             "error": network.error,
-        })
+        }
+        if detail == "full":
+            row["matched_links"] = matched
+        else:
+            row = {key: value for key, value in row.items() if key == "path" or value}
+        rows.append(row)
     return rows
 
 
@@ -171,15 +202,15 @@ def collect_warnings(view, covered):
     return sorted(set(warnings), key=warnings.index)
 
 
-def audit_report(view, covered, families, desired=1):
-    """The full report for the ``covered`` links of ``view`` (already loaded)."""
+def audit_report(view, covered, families, desired=1, network_files="compact"):
+    """The full report for the ``covered`` links of ``view`` (already loaded); ``network_files`` is the rows' detail."""
     # A restart and a sysctl reload do not depend on the link reported: predicted once, not once per link.
     shared_states = {event: view.model.predict(event) for event in ("restart", "sysctl_reload")}
     return {
         "systemd_version": view.version,
         "links": [link_report(view, link, families, desired, shared_states) for link in covered],
         "global": global_report(view, shared_states),
-        "network_files": network_files_report(view, view.links),
+        "network_files": network_files_report(view, view.links, network_files),
         "sysctl": sysctl_report(view),
         "runtimes": [runtime.as_dict() for runtime in view.runtimes],
         "warnings": collect_warnings(view, covered),

@@ -62,6 +62,25 @@ def test_audit_reports_the_governing_file_and_the_risk(capsys, root):
     assert any("IPForward= setting is deprecated" in w for w in warning_texts(result))
 
 
+def test_network_files_say_what_each_file_governs_and_matches(capsys, tmp_path):
+    root = make_root(tmp_path, {UPLINK_FILE: "[Match]\nName=uplink0\n",
+                                "etc/systemd/network/90-all-but-wifi.network": "[Match]\nName=!wl*\n",
+                                "usr/lib/systemd/network/10-uplink0.network": "[Match]\nName=uplink0\n"})
+    code, compact = run(capsys, root=root, systemd_version=257, links=LINKS)
+    assert code == 0
+    assert compact["network_files"] == [
+        {"path": "/" + UPLINK_FILE, "governed_links": ["uplink0"]},
+        {"path": "/etc/systemd/network/90-all-but-wifi.network", "governed_links": ["docker0"], "other_matches": 1},
+        {"path": "/usr/lib/systemd/network/10-uplink0.network", "overridden_by": "/" + UPLINK_FILE}]
+    code, full = run(capsys, root=root, systemd_version=257, links=LINKS, network_files="full")
+    assert code == 0
+    assert full["network_files"][1] == {
+        "path": "/etc/systemd/network/90-all-but-wifi.network", "masked": False, "overridden_by": None, "dropins": [],
+        "governed_links": ["docker0"], "other_matches": 1, "matched_links": ["uplink0", "docker0"], "conditions": None,
+        "error": None}
+    assert full["network_files"][2]["matched_links"] == [] and full["network_files"][2]["governed_links"] == []
+
+
 def test_fail_on_risk_fails_the_audit_and_names_the_links(capsys, root):
     code, result = run(capsys, root=root, systemd_version=257, links=LINKS, fail_on_risk=True)
     assert code == 1

@@ -1,0 +1,48 @@
+# -*- coding: utf-8 -*-
+# Copyright: hostnet.networkd contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The network_files rows of an audit: what each file governs and matches, against testing every pair."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+
+from ansible_collections.hostnet.networkd.plugins.module_utils._matching.links import Link
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import network_files_report
+from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils._matching.test_index import (
+    FILES,
+    LINKS,
+    VERSIONS,
+    links_of,
+    tree,
+)
+from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils.hosts import host
+
+
+@settings(max_examples=100, deadline=None)
+@given(files=FILES, described=LINKS, version=VERSIONS)
+def test_each_row_says_which_links_the_file_governs_and_how_many_others_it_matches(files, described, version):
+    view = host(tree(files), version, links=links_of(described))
+    full = network_files_report(view, view.links, "full")
+    compact = network_files_report(view, view.links)
+    assert len(full) == len(compact) == len(view.configuration.files)
+    for network, row, short in zip(view.configuration.files, full, compact):
+        usable = network.usable
+        matched = [link.name for link in view.links if usable and network.match.matches(link)]
+        governs = [link.name for link in view.links
+                   if usable and next((n for n in view.configuration.loaded if n.match.matches(link)), None) is network]
+        assert row["matched_links"] == matched
+        assert row["governed_links"] == governs
+        assert row["other_matches"] == len(matched) - len(governs)
+        assert short == {key: value for key, value in row.items() if key == "path" or (value and key != "matched_links")}
+
+
+def test_a_negation_governs_what_earlier_files_leave_and_counts_the_rest():
+    links = [Link(name="eth%d" % number, ifindex=number + 2) for number in range(5)] + [Link(name="wlp2s0", ifindex=9)]
+    view = host({"/etc/systemd/network/10-eth1.network": "[Match]\nName=eth1\n",
+                 "/etc/systemd/network/20-eth1-again.network": "[Match]\nName=eth1\n",
+                 "/etc/systemd/network/90-wired.network": "[Match]\nName=!wl* eth4\n"}, 257, links=links)
+    assert network_files_report(view, view.links) == [
+        {"path": "/etc/systemd/network/10-eth1.network", "governed_links": ["eth1"]},
+        {"path": "/etc/systemd/network/20-eth1-again.network", "other_matches": 1},
+        {"path": "/etc/systemd/network/90-wired.network", "governed_links": ["eth0", "eth2", "eth3"], "other_matches": 1}]
