@@ -33,7 +33,8 @@ options:
   interfaces:
     description:
       - Names or shell globs of the uplinks, the links that carry the containers' traffic.
-      - A name or glob that matches no link is an error.
+      - A glob that matches no link is fine, so that a fleet can share one list; a name that matches no
+        link is an error.
     type: list
     elements: str
     required: true

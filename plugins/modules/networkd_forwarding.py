@@ -73,9 +73,17 @@ options:
         and alternative names.
       - Defaults to every link but C(lo) in audit mode. With O(state=enabled) or
         O(state=disabled), O(interfaces) or O(paths) is required.
-      - A name or glob that matches no link is an error.
+      - A glob (with C(*), C(?) or C([)) that matches no link is fine, so that a fleet can share one list.
+        A name that matches no link is an error, unless O(missing_interfaces=ignore).
     type: list
     elements: str
+  missing_interfaces:
+    description:
+      - What a name in O(interfaces) that matches no link does. V(fail) fails the task before anything
+        changes; V(ignore) leaves it out with a warning.
+    type: str
+    choices: [fail, ignore]
+    default: fail
   paths:
     description:
       - C(.network) files (or globs) to cover directly, as seen inside O(root),
@@ -634,6 +642,7 @@ ARGUMENT_SPEC = dict(
     state=dict(type="str", choices=["audit", "enabled", "disabled"], default="audit"),
     family=dict(type="str", choices=["ipv4", "ipv6", "both"], default="ipv4"),
     interfaces=dict(type="list", elements="str"),
+    missing_interfaces=dict(type="str", choices=["fail", "ignore"], default="fail"),
     paths=dict(type="list", elements="path"),
     scope=dict(type="str", choices=["link", "global", "both"], default="link"),
     method=dict(type="str", choices=["auto", "inline", "dropin"], default="auto"),
@@ -724,7 +733,7 @@ def main():
     view = view.load()
     families = ["ipv4", "ipv6"] if params["family"] == "both" else [params["family"]]
     syntax = resolved_syntax(params["syntax"], view.version)
-    covered = covered_links(module, view.links, params["interfaces"])
+    covered = covered_links(module, view.links, params["interfaces"], params["missing_interfaces"])
     paths = covered_paths(module, fs, view.version)
 
     changes, warnings = [], []

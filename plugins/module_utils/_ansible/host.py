@@ -14,6 +14,7 @@ from .._live.state import read_live_state
 from .._live.systemd import networkd_problem
 from .._matching.facts import HostFacts
 from .._matching.links import Link, select_links
+from .._parsing.values import is_glob
 from .._model.host import HostView
 from .._parsing.versions import installed_version
 
@@ -65,10 +66,21 @@ def read_host(module, fs, writes, systemd_version=None, described_links=None):
     return view, networkd
 
 
-def covered_links(module, links, patterns):
-    """The links the ``interfaces`` option covers; a name or glob that matches nothing is an error."""
+def covered_links(module, links, patterns, missing="fail"):
+    """The links the ``interfaces`` option covers.
+
+    A fleet shares one list: a glob that matches no link on this host (``ens*`` where there is only
+    eth0) is fine. A name without glob characters names one link: when it matches none, that is an
+    error, or a warning when ``missing`` is "ignore" (the ``missing_interfaces`` option).
+    """
     for pattern in patterns or ():
-        if not select_links(links, [pattern]):
-            known = ", ".join(link.name for link in links) or "none"
-            module.fail_json(msg="interfaces: %r matches no link on this host (links: %s)" % (pattern, known))
+        if is_glob(pattern) or select_links(links, [pattern]):
+            continue
+        known = ", ".join(link.name for link in links) or "none"
+        message = "interfaces: %r matches no link on this host (links: %s)" % (pattern, known)
+        if missing == "ignore":
+            module.warn(message + "; ignored (missing_interfaces=ignore)")
+        else:
+            module.fail_json(msg=message + "; a glob may match none, a name must match one (or set "
+                                           "missing_interfaces=ignore)")
     return select_links(links, patterns)

@@ -83,7 +83,8 @@ def test_an_unknown_uplink_fails_as_networkd_forwarding_does(capsys, tmp_path, l
     live_host(make_root(tmp_path, TREES["converged"]))
     code, state = run(capsys, module=docker_host_state, interfaces=["eth9"])
     assert code == 1
-    assert state["msg"] == "interfaces: 'eth9' matches no link on this host (links: uplink0, docker0)"
+    assert state["msg"] == ("interfaces: 'eth9' matches no link on this host (links: uplink0, docker0); a glob may match none, "
+                            "a name must match one (or set missing_interfaces=ignore)")
 
 
 def test_describes_files_directories_links_and_missing_paths(capsys, tmp_path, live_host):

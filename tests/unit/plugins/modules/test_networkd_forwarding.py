@@ -128,12 +128,23 @@ def test_global_scope_on_old_systemd_warns_and_writes_nothing(capsys, root):
 def test_unknown_interface_is_an_error(capsys, root):
     code, result = run(capsys, root=root, systemd_version=257, links=LINKS, state="enabled", interfaces=["eth9"])
     assert code == 1
-    assert result["msg"] == "interfaces: 'eth9' matches no link on this host (links: uplink0, docker0)"
+    assert result["msg"] == ("interfaces: 'eth9' matches no link on this host (links: uplink0, docker0); a glob may match none, "
+                             "a name must match one (or set missing_interfaces=ignore)")
 
 
-def test_glob_that_matches_nothing_is_an_error(capsys, root):
-    code, result = run(capsys, root=root, systemd_version=257, links=LINKS, interfaces=["wl*"])
-    assert code == 1 and "'wl*' matches no link" in result["msg"]
+def test_glob_that_matches_nothing_is_fine_for_a_fleet_wide_list(capsys, root):
+    code, result = run(capsys, root=root, systemd_version=257, links=LINKS, interfaces=["wl*", "uplink*"])
+    assert code == 0
+    assert [link["name"] for link in result["links"]] == ["uplink0"]
+    assert not warning_texts(result) or not any("wl*" in w for w in warning_texts(result))
+
+
+def test_a_missing_name_is_left_out_with_a_warning_when_told_to_ignore_it(capsys, root):
+    code, result = run(capsys, root=root, systemd_version=257, links=LINKS, state="enabled",
+                       interfaces=["eth9", "uplink0"], missing_interfaces="ignore", _ansible_check_mode=True)
+    assert code == 0 and [link["name"] for link in result["links"]] == ["uplink0"]
+    assert any(w.startswith("interfaces: 'eth9' matches no link on this host") and w.endswith("ignored (missing_interfaces=ignore)")
+               for w in warning_texts(result))
 
 
 def test_path_outside_the_configuration_directories_is_an_error(capsys, root):

@@ -92,7 +92,6 @@ def test_fix_of_netplans_run_file_is_a_dropin_in_etc_that_holds_after_boot(capsy
     assert entry(result, "enp1s0")["ipv4"]["after_boot"] == 1 and entry(result, "enp1s0")["ipv4"]["risk"] is None
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18 item 7: a glob that matches no link fails the run")
 def test_a_fleet_wide_glob_that_matches_no_link_is_fine(capsys, tmp_path):
     root, version, links = layout(tmp_path, "debian-13-cloud")
     code, result = run(capsys, root=root, systemd_version=version, links=links, interfaces=["en*", "eth*"])
