@@ -231,6 +231,7 @@ class MatchSection:
         self.systemd_version = systemd_version
         self.warnings: List[str] = []
         self._lists: Dict[str, List[str]] = {}     # only the list keys the file sets
+        self._locations: Dict[str, str] = {}       # list key -> file:line of its first assignment since a reset
         self._conditions: Dict[str, Condition] = {}
         self._key_tests = None      # built on the first match: the section is complete by then
         self._selectors = None      # likewise, on the first use by an index
@@ -264,6 +265,31 @@ class MatchSection:
             if not test(link):
                 return False
         return True
+
+    def undecidable(self, link):
+        """The keys that cannot be decided for ``link``, as [(key, file:line, Link attribute)].
+
+        A key is undecidable when it tests a property the link lacks (None: not described, or not
+        read) with a positive pattern, and every other key matches: the file matches the link exactly
+        when the link's real value is in the list, which only the caller can tell. Kind= is left out
+        (a physical NIC has no kind, so None is a real value), and so are the wireless keys and
+        Property=, which the library never knows.
+        """
+        unknown = []
+        for key, patterns in self._lists.items():
+            parser, attribute = LIST_KEYS[key]
+            if (not patterns or attribute in (None, "name", "kind", "properties")
+                    or getattr(link, attribute) is not None):
+                continue
+            if parser == "addresses" or any(not pattern.startswith("!") for pattern in patterns):
+                unknown.append((key, self._locations.get(key), attribute))
+        if not unknown:
+            return []
+        skipped = {key for key, _location, _attribute in unknown}
+        for key, patterns in self._lists.items():
+            if patterns and key not in skipped and not self._key_test(key, patterns)(link):
+                return []
+        return unknown
 
     def selectors(self):
         """A KeySelector per list key the file sets, in the order matches() tests them; built once.
@@ -335,9 +361,11 @@ class MatchSection:
         elif not assignment.value:
             if key != "Name" or self.systemd_version >= NAME_EMPTY_RESETS:
                 self._lists.pop(key, None)
+                self._locations.pop(key, None)
         else:
             parse = getattr(self, "_parse_" + LIST_KEYS[key][0])
             parse(assignment, self._lists.setdefault(key, []))
+            self._locations.setdefault(key, assignment.location)
 
     def _set_condition(self, assignment):
         """config_parse_net_condition(): a new assignment replaces the previous one, an empty one clears it."""

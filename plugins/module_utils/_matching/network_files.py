@@ -100,6 +100,21 @@ class NetworkConfiguration:
                 return network
         return None
 
+    def undecided(self, link):
+        """The files before the governing one (all, when none governs) that could take ``link``.
+
+        Returns [(file, [(key, file:line, Link attribute)])] for the files whose [Match] cannot be
+        decided for the link because it lacks a property they test (MatchSection.undecidable).
+        """
+        found = []
+        for network in self._loaded_index.candidates(link):
+            if network.match.matches(link):
+                break
+            keys = network.match.undecidable(link)
+            if keys:
+                found.append((network, keys))
+        return found
+
     def find(self, path):
         for network in self.files:
             if network.path == path:

@@ -15,6 +15,9 @@ from .._model.runtimes import PROGRAMS
 from .._parsing.families import FAMILIES
 from .._parsing.versions import PER_LINK_FORWARDING_KEYS
 
+# What a Link attribute is, in a warning about a [Match] key that tests it.
+PROPERTY_WORDS = {"mac": "MAC address", "permanent_mac": "permanent MAC address", "path": "udev ID_PATH",
+                  "driver": "driver", "type": "type"}
 EVENT_WORDS = {
     "reconfigure": "on `networkctl reconfigure` or `networkctl reload`",
     "restart": "when systemd-networkd restarts",
@@ -196,6 +199,11 @@ def collect_warnings(view, covered):
     for link in covered:
         plan = view.model.plans[link.name]
         warnings.extend(plan.settings.warnings)
+        for network, keys in view.configuration.undecided(link):
+            for key, location, attribute in keys:
+                warnings.append("%s: %s= cannot be decided for %s: its %s is not known (links[].%s); the file is "
+                                "taken not to match it" % (location or network.path, key, link.name,
+                                                           PROPERTY_WORDS.get(attribute, attribute), attribute))
         if plan.network is not None and plan.network.conditions is not None and plan.network.conditions.holds is None:
             warnings.append("%s governs %s only if its conditions hold: %s"
                             % (plan.network.path, link.name, plan.network.conditions.reason))

@@ -418,3 +418,27 @@ def test_any_spelling_of_a_mac_matches(raw, separator, upper):
     section = match("MACAddress=" + (text.upper() if upper else text))
     assert section.matches(link("eth0", mac=":".join("%02x" % byte for byte in raw)))
     assert not section.matches(link("eth0", mac="ff:ff:ff:ff:ff:ff" if raw != b"\xff" * 6 else "00:00:00:00:00:00"))
+
+
+# -- keys that cannot be decided for a link that lacks the property --------------------------------
+
+def test_permanent_mac_of_a_link_described_without_it_cannot_be_decided():
+    section = match("PermanentMACAddress=02:1d:6f:3a:8c:01", "Name=ens5")
+    link = Link(name="ens5", type="ether", mac="02:1d:6f:3a:8c:01")
+    assert section.undecidable(link) == [("PermanentMACAddress", PATH + ":2", "permanent_mac")]
+    assert section.matches(link) is False
+
+
+def test_a_file_whose_other_keys_do_not_match_is_decided():
+    section = match("PermanentMACAddress=02:1d:6f:3a:8c:01", "Name=ens5")
+    assert section.undecidable(Link(name="eth0", type="ether")) == []
+
+
+def test_negative_only_patterns_and_kind_are_decided_without_the_property():
+    assert match("Name=*", "Driver=!veth dummy").undecidable(Link(name="eth0")) == []
+    assert match("Name=ve-*", "Kind=veth").undecidable(Link(name="ve-web")) == []
+
+
+def test_a_positive_driver_pattern_without_a_driver_cannot_be_decided():
+    assert match("Driver=ena ixgbevf vif").undecidable(Link(name="ens5", mac="02:00:00:00:00:01")) == [
+        ("Driver", PATH + ":2", "driver")]
