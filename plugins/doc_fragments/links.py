@@ -42,7 +42,10 @@ options:
         description: Current hardware address.
         type: str
       permanent_mac:
-        description: Permanent hardware address, which C(PermanentMACAddress=) tests (netplan matches on it).
+        description:
+          - Permanent hardware address, which C(PermanentMACAddress=) tests. netplan matches on it whenever its YAML
+            matches on C(macaddress); a link described without it matches no such file, and a warning names the file,
+            its line and the property.
         type: str
       path:
         description: udev's C(ID_PATH).

@@ -132,7 +132,9 @@ options:
     description:
       - The filesystem root to read and fix, for a mounted image or a chroot.
       - With a root other than C(/) there is no live state; pass O(links) to
-        describe the links to predict for.
+        describe the links to predict for. Without O(links) no link is predicted, a warning says so, and
+        the result holds the global settings with their RV(global.ipv4.risk) and the files that put every link
+        they govern at risk (RV(files_at_risk)); O(fail_on_risk) fails on those.
     type: path
     default: /
   dropin_name:
@@ -148,6 +150,8 @@ options:
       - Fail the task when a covered link is at risk, that is when an event
         (reconfigure, reload, restart, reboot, C(sysctl --system)) will set its
         forwarding away from the wanted value (1 unless O(state=disabled)).
+      - When no link is covered (a O(root) audited without O(links)), fail when the global switch or a file
+        (RV(files_at_risk)) is at risk.
     type: bool
     default: false
   network_files:
@@ -336,6 +340,10 @@ global:
         after_sysctl_reload:
           description: C(all) and C(default) after C(sysctl --system); null where no entry writes the value.
           type: dict
+        risk:
+          description: Null, or one sentence saying which event will move C(all) away from the wanted value, and why.
+          type: str
+          sample: "global (all) IPv4 forwarding becomes 0 when systemd-networkd restarts (/etc/systemd/networkd.conf:20 (IPv4Forwarding=no))."
     ipv6:
       description: IPv6, with the same keys but V(ip_forward).
       type: dict
@@ -403,6 +411,34 @@ network_files:
     - {path: /etc/systemd/network/10-uplink0.network, governed_links: [uplink0]}
     - {path: /etc/systemd/network/80-container-veth.network, governed_links: [veth1a2b, veth9f0c], other_matches: 1}
     - {path: /usr/lib/systemd/network/10-uplink0.network, overridden_by: /etc/systemd/network/10-uplink0.network}
+files_at_risk:
+  description:
+    - The loaded C(.network) files whose own keys make networkd write the other value to every link they govern
+      (a value inherited from networkd.conf is in RV(global.ipv4.risk) instead).
+  returned: when no link is covered, for example below a O(root) audited without O(links)
+  type: list
+  elements: dict
+  contains:
+    path:
+      description: The file.
+      type: str
+    family:
+      description: V(ipv4) or V(ipv6).
+      type: str
+    value:
+      description: The value networkd writes to a link the file governs when it configures it.
+      type: int
+    source:
+      description: The line that decides it, as path:line with the setting.
+      type: str
+    risk:
+      description: One sentence.
+      type: str
+  sample:
+    - {path: /etc/systemd/network/10-eth0.network, family: ipv4, value: 0,
+       source: "/etc/systemd/network/10-eth0.network:6 (IPv4Forwarding=no)",
+       risk: "every link /etc/systemd/network/10-eth0.network governs gets IPv4 forwarding 0 when networkd configures it
+         (/etc/systemd/network/10-eth0.network:6 (IPv4Forwarding=no))."}
 runtimes:
   description:
     - The container and VM runtimes found below O(root) that write forwarding when they start, from their unit
@@ -635,7 +671,7 @@ from ansible_collections.hostnet.networkd.plugins.module_utils._files.view impor
 from ansible_collections.hostnet.networkd.plugins.module_utils._model.host import HostView
 from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.versions import config_dirs, network_dirs
 from ansible_collections.hostnet.networkd.plugins.module_utils._plan.forwarding import plan_forwarding, resolved_syntax
-from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import audit_report
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import at_risk, audit_report
 from ansible_collections.hostnet.networkd.plugins.module_utils._report.evidence import build_evidence
 
 ARGUMENT_SPEC = dict(
@@ -731,6 +767,10 @@ def main():
     view, networkd = read_host(module, fs, writes=params["state"] != "audit",
                                systemd_version=params["systemd_version"], described_links=params["links"])
     view = view.load()
+    if params["root"] != "/" and params["links"] is None:
+        module.warn("no links were described below root %s (the links option): no link is predicted; the result "
+                    "holds the global settings and the .network files that put every link they govern at risk "
+                    "(files_at_risk)" % params["root"])
     families = ["ipv4", "ipv6"] if params["family"] == "both" else [params["family"]]
     syntax = resolved_syntax(params["syntax"], view.version)
     covered = covered_links(module, view.links, params["interfaces"], params["missing_interfaces"])
@@ -779,9 +819,9 @@ def main():
                                  **result)
         if any(backups):
             result["backup_files"] = [b for b in backups if b]
-    risky = [link["name"] for link in result["links"] for f in families if link[f]["risk"]]
+    risky = at_risk(result, families)
     if params["fail_on_risk"] and params["state"] == "audit" and risky:
-        module.fail_json(msg="forwarding at risk on: %s" % ", ".join(sorted(set(risky))), **result)
+        module.fail_json(msg="forwarding at risk on: %s" % ", ".join(risky), **result)
     module.exit_json(**result)
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
+from .._matching.links import Link
 from .._parsing.families import FAMILIES
 from .keys import LinkForwardingSettings, read_link_settings
 from .kernel import KernelForwarding
@@ -187,6 +188,26 @@ class ForwardingModel:
         own = self._own_value(plan, family, manager)
         if own is not None:
             state.write(family, plan.link.name, own[0], own[1])
+
+    # A link no file was written for: an Ethernet NIC with a MAC address, what most .network files govern.
+    SOME_LINK = Link(name="*", type="ether", mac="02:00:00:00:00:00")
+
+    def network_value(self, network, family):
+        """What configuring a link ``network`` governs writes to ``family`` forwarding, as (value, cause), or None.
+
+        Taken for an Ethernet link with a MAC address, without looking at any link of the host: the
+        file's own verdict, for a root audited without links. On 228-255 networkd writes nothing per
+        link; a file that turns the global switch on is reported as writing 1 (the kernel then
+        turns every link on when the switch was off).
+        """
+        settings = read_link_settings(network.assignments, self.version)
+        plan = LinkPlan(self.SOME_LINK, network, settings, network.unmanaged)
+        if not plan.managed:
+            return None
+        if ONE_WAY_GLOBAL <= self.version < PER_LINK_FORWARDING_KEYS:
+            cause = self.enables_global(plan, family)
+            return (1, cause) if cause else None
+        return self._own_value(plan, family, dict(self._running_global))
 
     # -- events ----------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ documented in RETURN of networkd_forwarding.
 from __future__ import annotations
 
 from .._matching.index import LinkIndex
+from .._model.forwarding import Prediction
 from .._model.keys import FAMILY_KEYS
 from .._model.runtimes import PROGRAMS
 from .._parsing.families import FAMILIES
@@ -113,7 +114,40 @@ def link_report(view, link, families, desired, shared_states):
     return report
 
 
-def global_report(view, shared_states):
+def global_risk(view, family, shared_states, desired):
+    """One sentence when a restart, a reboot or ``sysctl --system`` leaves the family's `all` switch away from ``desired``."""
+    model = view.model
+    predictions = {"reconfigure": Prediction(None),
+                   "restart": model.prediction(shared_states["restart"], family, "all"),
+                   "boot": model.prediction(model.boot_state, family, "all", always=True),
+                   "sysctl_reload": model.prediction(shared_states["sysctl_reload"], family, "all")}
+    live = view.live_values.get(family, {}).get("all")
+    return risk_sentence("global (all)", family, live, predictions, desired, view.runtimes)
+
+
+def files_at_risk(view, families, desired):
+    """The loaded .network files whose own keys make networkd write the other value to every link they govern.
+
+    Each as {path, family, value, source, risk}: the file's own verdict (ForwardingModel.network_value),
+    for a root audited without links. A value a file only inherits from networkd.conf is left out: the
+    global risk names networkd.conf once.
+    """
+    rows = []
+    for network in view.configuration.loaded:
+        for family in families:
+            verdict = view.model.network_value(network, family)
+            if verdict is None or verdict[0] == desired:
+                continue
+            value, cause = verdict
+            if not any(cause.startswith(path + ":") or cause.startswith(path + " ") for path in [network.path] + network.dropins):
+                continue    # the value comes from networkd.conf: the global risk says so once
+            rows.append({"path": network.path, "family": family, "value": value, "source": cause,
+                         "risk": "every link %s governs gets %s forwarding %d when networkd configures it (%s)."
+                                 % (network.path, "IPv4" if family == "ipv4" else "IPv6", value, cause)})
+    return rows
+
+
+def global_report(view, shared_states, desired=1):
     """networkd.conf's setting, the live all/default values, and what restart, boot and sysctl reload leave there."""
     model = view.model
     report = {}
@@ -132,6 +166,7 @@ def global_report(view, shared_states):
                            for name in ("all", "default")},
             "after_sysctl_reload": {name: model.prediction(shared_states["sysctl_reload"], family, name).value
                                     for name in ("all", "default")},
+            "risk": global_risk(view, family, shared_states, desired),
         }
         if family == "ipv4":
             entry["ip_forward"] = view.ip_forward
@@ -211,15 +246,32 @@ def collect_warnings(view, covered):
 
 
 def audit_report(view, covered, families, desired=1, network_files="compact"):
-    """The full report for the ``covered`` links of ``view`` (already loaded); ``network_files`` is the rows' detail."""
+    """The full report for the ``covered`` links of ``view`` (already loaded); ``network_files`` is the rows' detail.
+
+    Without a covered link (a root audited without ``links``), the report adds the files' own
+    verdicts (``files_at_risk``): what each .network file makes networkd write to the links it governs.
+    """
     # A restart and a sysctl reload do not depend on the link reported: predicted once, not once per link.
     shared_states = {event: view.model.predict(event) for event in ("restart", "sysctl_reload")}
-    return {
+    report = {
         "systemd_version": view.version,
         "links": [link_report(view, link, families, desired, shared_states) for link in covered],
-        "global": global_report(view, shared_states),
+        "global": global_report(view, shared_states, desired),
         "network_files": network_files_report(view, view.links, network_files),
         "sysctl": sysctl_report(view),
         "runtimes": [runtime.as_dict() for runtime in view.runtimes],
         "warnings": collect_warnings(view, covered),
     }
+    if not covered:
+        report["files_at_risk"] = files_at_risk(view, families, desired)
+    return report
+
+
+def at_risk(report, families):
+    """What ``fail_on_risk`` fails on: the covered links at risk; without a covered link, the global
+    switches and the files that put every link they govern at risk."""
+    names = sorted({link["name"] for link in report["links"] for family in families if link[family]["risk"]})
+    if not report["links"]:
+        names.extend("global %s" % family for family in families if report["global"][family]["risk"])
+        names.extend(sorted({row["path"] for row in report.get("files_at_risk", ())}))
+    return names

@@ -20,6 +20,10 @@ def layout(tmp_path, name, case="default"):
     return lay_out(name, str(tmp_path)), spec["systemd_version"], links
 
 
+def warning_texts(result):
+    return [w["event"]["msg"] if isinstance(w, dict) else w for w in result.get("warnings", [])]
+
+
 def entry(result, name):
     return next(link for link in result["links"] if link["name"] == name)
 
@@ -67,11 +71,40 @@ def test_global_fix_of_a_hardened_networkd_conf_is_a_dropin_that_wins(capsys, tm
     assert again == (0, again[1]) and again[1]["changed"] is False
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18 item 3: an offline audit without links passes")
 def test_offline_audit_without_links_fails_on_the_roots_own_risks(capsys, tmp_path):
     root, version, _links = layout(tmp_path, "cis-hardened")
     code, result = run(capsys, root=root, systemd_version=version, fail_on_risk=True)
     assert code == 1
+    assert result["msg"] == "forwarding at risk on: global ipv4"
+    assert result["links"] == []
+    assert result["global"]["ipv4"]["risk"] == (
+        "global (all) IPv4 forwarding becomes 0 when systemd-networkd restarts (/etc/systemd/networkd.conf:20 "
+        "(IPv4Forwarding=no)); on `sysctl --system` (/etc/sysctl.d/60-netipv4_sysctl.conf:5 (net.ipv4.ip_forward = 0)); "
+        "dockerd writes 1 only when it starts.")
+    assert result["files_at_risk"] == []
+    assert any(w.startswith("no links were described below root") for w in warning_texts(result))
+
+
+def test_offline_audit_without_links_names_a_file_that_turns_forwarding_off_itself(capsys, tmp_path):
+    root, version, _links = layout(tmp_path, "docker-ip-forward-false")
+    os.unlink(os.path.join(root, "etc/docker/daemon.json"))
+    with open(os.path.join(root, "etc/systemd/network/10-eth0.network"), "a") as stream:
+        stream.write("IPv4Forwarding=no\n")
+    code, result = run(capsys, root=root, systemd_version=version, fail_on_risk=True)
+    assert code == 1
+    assert result["msg"] == "forwarding at risk on: /etc/systemd/network/10-eth0.network"
+    assert result["files_at_risk"] == [{
+        "path": "/etc/systemd/network/10-eth0.network", "family": "ipv4", "value": 0,
+        "source": "/etc/systemd/network/10-eth0.network:6 (IPv4Forwarding=no)",
+        "risk": "every link /etc/systemd/network/10-eth0.network governs gets IPv4 forwarding 0 when networkd configures "
+                "it (/etc/systemd/network/10-eth0.network:6 (IPv4Forwarding=no))."}]
+
+
+def test_offline_audit_without_links_of_a_plain_docker_host_passes(capsys, tmp_path):
+    root, version, _links = layout(tmp_path, "docker-debian-12")
+    code, result = run(capsys, root=root, systemd_version=version, fail_on_risk=True)
+    assert code == 0, result.get("msg")
+    assert result["global"]["ipv4"]["after_boot"]["all"] == 1 and result["files_at_risk"] == []
 
 
 def test_inline_fix_of_netplans_run_file_is_refused(capsys, tmp_path):
