@@ -411,6 +411,23 @@ network_files:
     - {path: /etc/systemd/network/10-uplink0.network, governed_links: [uplink0]}
     - {path: /etc/systemd/network/80-container-veth.network, governed_links: [veth1a2b, veth9f0c], other_matches: 1}
     - {path: /usr/lib/systemd/network/10-uplink0.network, overridden_by: /etc/systemd/network/10-uplink0.network}
+residual_risks:
+  description:
+    - After the change (in check mode, as it would leave the host), every risk left on the host, one sentence each.
+      It lists the covered links' risks (a sysctl.d line the change does not touch, for example), then the other
+      links' risks, then the global switches' risks (networkd.conf, sysctl.d).
+  returned: when O(state) is V(enabled) or V(disabled)
+  type: list
+  elements: str
+  sample: ["docker0 IPv4 forwarding becomes 0 on `sysctl --system` (/etc/sysctl.d/60-netipv4_sysctl.conf:5 (net.ipv4.ip_forward = 0))."]
+affected_links:
+  description:
+    - For each file changed, the links beyond the covered ones whose forwarding the change sets too, because the
+      file governs them (a drop-in for a catch-all file such as Flatcar's C(zz-default.network)), or, for a
+      networkd.conf.d drop-in, because networkd manages them.
+  returned: when O(state) is V(enabled) or V(disabled)
+  type: dict
+  sample: {/etc/systemd/network/zz-default.network.d/50-hostnet-forwarding.conf: [eth1]}
 files_at_risk:
   description:
     - The loaded C(.network) files whose own keys make networkd write the other value to every link they govern
@@ -671,7 +688,7 @@ from ansible_collections.hostnet.networkd.plugins.module_utils._files.view impor
 from ansible_collections.hostnet.networkd.plugins.module_utils._model.host import HostView
 from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.versions import config_dirs, network_dirs
 from ansible_collections.hostnet.networkd.plugins.module_utils._plan.forwarding import plan_forwarding, resolved_syntax
-from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import at_risk, audit_report
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import affected_links, at_risk, audit_report, residual_risks
 from ansible_collections.hostnet.networkd.plugins.module_utils._report.evidence import build_evidence
 
 ARGUMENT_SPEC = dict(
@@ -797,6 +814,9 @@ def main():
     result = audit_report(view, covered, families, desired, params["network_files"])
     for warning in warnings + result.pop("warnings"):
         module.warn(warning)
+    if params["state"] != "audit":
+        result["residual_risks"] = residual_risks(view, covered, families, desired)
+        result["affected_links"] = affected_links(view, [change.path for change in changes], covered)
     result.update(
         changed=bool(changes),
         syntax=syntax,

@@ -267,6 +267,48 @@ def audit_report(view, covered, families, desired=1, network_files="compact"):
     return report
 
 
+def residual_risks(view, covered, families, desired):
+    """Every risk left on the host after a change: the covered links', the other links', the global switches'.
+
+    A fix of the covered links leaves the rest as it was; the caller sees it all in one list.
+    """
+    shared_states = {event: view.model.predict(event) for event in ("restart", "sysctl_reload")}
+    names = {link.name for link in covered}
+    others = [link for link in view.links if not link.is_loopback and link.name not in names]
+    risks = []
+    for link in list(covered) + others:
+        report = link_report(view, link, families, desired, shared_states)
+        risks.extend(report[family]["risk"] for family in families if report[family]["risk"])
+    risks.extend(risk for risk in (global_risk(view, family, shared_states, desired) for family in families) if risk)
+    return risks
+
+
+def affected_links(view, paths, covered):
+    """{changed file: the links beyond ``covered`` whose governing file it is, or changes}.
+
+    A drop-in for a catch-all file (Flatcar's zz-default.network) changes every link that file
+    governs; a networkd.conf.d drop-in every link networkd manages.
+    """
+    names = {link.name for link in covered}
+    result = {}
+    for path in paths:
+        directory, base = path.rsplit("/", 1)
+        if directory.endswith(".network.d"):
+            network_name = directory.rsplit("/", 1)[1][:-len(".d")]
+        elif base.endswith(".network"):
+            network_name = base
+        else:
+            network_name = None     # networkd.conf.d: every managed link
+        links = []
+        for plan in view.model.managed_plans:
+            if plan.link.is_loopback or plan.link.name in names:
+                continue
+            if network_name is None or plan.network.name == network_name:
+                links.append(plan.link.name)
+        result[path] = links
+    return result
+
+
 def at_risk(report, families):
     """What ``fail_on_risk`` fails on: the covered links at risk; without a covered link, the global
     switches and the files that put every link they govern at risk."""

@@ -130,3 +130,46 @@ def test_a_fleet_wide_glob_that_matches_no_link_is_fine(capsys, tmp_path):
     code, result = run(capsys, root=root, systemd_version=version, links=links, interfaces=["en*", "eth*"])
     assert code == 0, result.get("msg")
     assert [link["name"] for link in result["links"]] == ["enp1s0", "enp7s0"]
+
+
+def test_offline_flatcar_pxe_file_governs_only_if_its_condition_holds(capsys, tmp_path):
+    """The module cannot read an image's kernel command line: yy-pxe.network (KernelCommandLine=!root) may govern."""
+    root, version, links = layout(tmp_path, "flatcar-docker")
+    code, result = run(capsys, root=root, systemd_version=version, links=links)
+    assert code == 0
+    assert entry(result, "eth0")["network_file"] == "/usr/lib/systemd/network/yy-pxe.network"
+    assert any(w.startswith("/usr/lib/systemd/network/yy-pxe.network governs eth0 only if its conditions hold")
+               for w in warning_texts(result))
+
+
+def test_a_dropin_for_flatcars_catch_all_file_names_every_other_link_it_changes(capsys, tmp_path):
+    root, version, links = layout(tmp_path, "flatcar-docker")
+    # A disk boot on KVM has root= on its kernel command line and is no VMware guest, which drops yy-pxe.network
+    # and yy-vmware.network; the module cannot read either below an offline root (their conditions stay unknown).
+    for name in ("yy-pxe.network", "yy-vmware.network"):
+        os.unlink(os.path.join(root, "usr/lib/systemd/network", name))
+    code, result = run(capsys, root=root, systemd_version=version, links=links, state="enabled",
+                       interfaces=["eth0"], _ansible_check_mode=True)
+    assert code == 0, result.get("msg")
+    dropin = "/etc/systemd/network/zz-default.network.d/50-hostnet-forwarding.conf"
+    assert result["changes"]["created"] == [dropin]
+    assert result["affected_links"] == {dropin: ["eth1"]}
+
+
+def test_after_a_fix_the_risks_left_on_the_host_are_listed(capsys, tmp_path):
+    root, version, links = layout(tmp_path, "cis-hardened")
+    code, result = run(capsys, root=root, systemd_version=version, links=links, state="enabled",
+                       interfaces=["eth0"], _ansible_check_mode=True)
+    assert code == 0, result.get("msg")
+    assert result["affected_links"] == {"/etc/systemd/network/10-eth0.network": []}
+    # The per-link key holds eth0 through networkd's events, not through `sysctl --system`, which
+    # writes ip_forward = 0 and turns every link off; docker0 also loses forwarding on a networkd restart.
+    assert result["residual_risks"] == [
+        "eth0 IPv4 forwarding becomes 0 on `sysctl --system` (/etc/sysctl.d/60-netipv4_sysctl.conf:5 "
+        "(net.ipv4.ip_forward = 0)); dockerd writes 1 only when it starts.",
+        "docker0 IPv4 forwarding becomes 0 when systemd-networkd restarts (/etc/systemd/networkd.conf:20 "
+        "(IPv4Forwarding=no)); on `sysctl --system` (/etc/sysctl.d/60-netipv4_sysctl.conf:5 (net.ipv4.ip_forward = 0)); "
+        "dockerd writes 1 only when it starts.",
+        "global (all) IPv4 forwarding becomes 0 when systemd-networkd restarts (/etc/systemd/networkd.conf:20 "
+        "(IPv4Forwarding=no)); on `sysctl --system` (/etc/sysctl.d/60-netipv4_sysctl.conf:5 (net.ipv4.ip_forward = 0)); "
+        "dockerd writes 1 only when it starts."]
