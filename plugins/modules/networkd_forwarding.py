@@ -411,6 +411,16 @@ network_files:
     - {path: /etc/systemd/network/10-uplink0.network, governed_links: [uplink0]}
     - {path: /etc/systemd/network/80-container-veth.network, governed_links: [veth1a2b, veth9f0c], other_matches: 1}
     - {path: /usr/lib/systemd/network/10-uplink0.network, overridden_by: /etc/systemd/network/10-uplink0.network}
+at_risk:
+  description:
+    - What O(fail_on_risk) fails on, whether or not it is set - the covered links at risk, by name; when no link
+      is covered, C(global ipv4) or C(global ipv6) for a global switch at risk and the paths of RV(files_at_risk).
+    - A playbook can write every host's report first and fail the hosts at risk afterwards (the
+      C(hostnet.networkd.audit) playbook does).
+  returned: always
+  type: list
+  elements: str
+  sample: [uplink0]
 residual_risks:
   description:
     - After the change (in check mode, as it would leave the host), every risk left on the host, one sentence each.
@@ -839,7 +849,7 @@ def main():
                                  **result)
         if any(backups):
             result["backup_files"] = [b for b in backups if b]
-    risky = at_risk(result, families)
+    risky = result["at_risk"] = at_risk(result, families)
     if params["fail_on_risk"] and params["state"] == "audit" and risky:
         module.fail_json(msg="forwarding at risk on: %s" % ", ".join(risky), **result)
     module.exit_json(**result)

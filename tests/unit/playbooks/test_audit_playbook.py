@@ -53,3 +53,23 @@ def test_the_tables_and_the_report_come_from_every_result_in_the_asked_family():
     templar.template(report["msg"])
     templar.template(report["files"])
     assert calls == [("tables", results, "both"), ("report", results, "both")]
+
+
+def test_the_module_never_fails_a_host_before_the_report_is_written():
+    audit = next(task for task in load_play()["tasks"] if MODULE in task)[MODULE]
+    assert "fail_on_risk" not in audit
+
+
+def test_a_second_play_fails_the_hosts_at_risk_only_when_asked():
+    plays = DataLoader().load_from_file(PLAYBOOK, trusted_as_template=True)
+    assert len(plays) == 2
+    second = plays[1]
+    for asked, hosts in ((True, "web"), (False, "localhost:!localhost")):
+        templar = Templar(loader=DataLoader(), variables=dict(hostnet_audit_fail_on_risk=asked, hostnet_audit_hosts="web"))
+        assert templar.template(second["hosts"]) == hosts
+    task = second["tasks"][0]
+    templar = Templar(loader=DataLoader(), variables=dict(hostnet_audit_result={"at_risk": ["uplink0", "global ipv4"]}))
+    assert templar.template(task["ansible.builtin.fail"]["msg"]) == "forwarding at risk on: uplink0, global ipv4"
+    assert templar.evaluate_conditional(task["when"]) is True
+    templar = Templar(loader=DataLoader(), variables=dict(hostnet_audit_result={"at_risk": []}))
+    assert templar.evaluate_conditional(task["when"]) is False
