@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 
-import pytest
-
 from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils.layout_tree import cases, lay_out
 from ansible_collections.hostnet.networkd.tests.unit.plugins.modules.module_runner import run
 
