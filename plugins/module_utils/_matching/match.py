@@ -266,6 +266,16 @@ class MatchSection:
                 return False
         return True
 
+    def tested_attributes(self):
+        """The Link attributes a link may lack that a key of this file tests with a positive pattern."""
+        attributes = set()
+        for key, patterns in self._lists.items():
+            parser, attribute = LIST_KEYS[key]
+            if patterns and attribute not in (None, "name", "kind", "properties") and (
+                    parser == "addresses" or any(not pattern.startswith("!") for pattern in patterns)):
+                attributes.add(attribute)
+        return attributes
+
     def undecidable(self, link):
         """The keys that cannot be decided for ``link``, as [(key, file:line, Link attribute)].
 
@@ -275,14 +285,9 @@ class MatchSection:
         (a physical NIC has no kind, so None is a real value), and so are the wireless keys and
         Property=, which the library never knows.
         """
-        unknown = []
-        for key, patterns in self._lists.items():
-            parser, attribute = LIST_KEYS[key]
-            if (not patterns or attribute in (None, "name", "kind", "properties")
-                    or getattr(link, attribute) is not None):
-                continue
-            if parser == "addresses" or any(not pattern.startswith("!") for pattern in patterns):
-                unknown.append((key, self._locations.get(key), attribute))
+        tested = self.tested_attributes()
+        unknown = [(key, self._locations.get(key), LIST_KEYS[key][1]) for key in self._lists
+                   if LIST_KEYS[key][1] in tested and getattr(link, LIST_KEYS[key][1]) is None]
         if not unknown:
             return []
         skipped = {key for key, _location, _attribute in unknown}

@@ -73,6 +73,10 @@ class NetworkFile:
         return result if result is not None and parse_boolean(result.value) else None
 
 
+# The Link attributes a [Match] key may test that a link can lack (MatchSection.undecidable).
+UNDECIDABLE_ATTRIBUTES = ("mac", "permanent_mac", "path", "driver", "type")
+
+
 @dataclass
 class NetworkConfiguration:
     """Every .network file considered on a host, in the order networkd loads them."""
@@ -100,15 +104,34 @@ class NetworkConfiguration:
                 return network
         return None
 
+    @cached_property
+    def _attribute_tests(self):
+        """(position in load order, file, the Link attributes its [Match] tests positively) of the loaded
+        files that test any attribute a link may lack; most files test only Name=."""
+        found = []
+        for position, network in enumerate(self.loaded):
+            attributes = network.match.tested_attributes()
+            if attributes:
+                found.append((position, network, attributes))
+        return found
+
     def undecided(self, link):
         """The files before the governing one (all, when none governs) that could take ``link``.
 
         Returns [(file, [(key, file:line, Link attribute)])] for the files whose [Match] cannot be
-        decided for the link because it lacks a property they test (MatchSection.undecidable).
+        decided for the link because it lacks a property they test (MatchSection.undecidable). The
+        indexes leave such files out of the candidates, so the files that test such a property are
+        walked in load order, and only for a link that lacks one.
         """
+        missing = {attribute for attribute in UNDECIDABLE_ATTRIBUTES if getattr(link, attribute) is None}
+        tests = [(position, network) for position, network, attributes in self._attribute_tests if attributes & missing]
+        if not tests:
+            return []
+        governing = self.governing_file(link)
+        last = next((position for position, network in enumerate(self.loaded) if network is governing), len(self.loaded))
         found = []
-        for network in self._loaded_index.candidates(link):
-            if network.match.matches(link):
+        for position, network in tests:
+            if position >= last:
                 break
             keys = network.match.undecidable(link)
             if keys:
