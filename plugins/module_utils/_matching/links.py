@@ -37,6 +37,11 @@ class Link:
     def is_loopback(self):
         return self.type == "loopback" or self.name == "lo"
 
+    @property
+    def is_can(self):
+        """A CAN link: ARPHRD_CAN (networkctl type "can"), or kind can/vcan when the type is unknown."""
+        return self.type == "can" or (self.type is None and self.kind in ("can", "vcan"))
+
     @classmethod
     def from_dict(cls, data):
         """A Link from the module's ``links`` parameter (user-supplied descriptions)."""

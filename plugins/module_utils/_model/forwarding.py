@@ -30,6 +30,7 @@ from .keys import LinkForwardingSettings, read_link_settings
 from .kernel import KernelForwarding
 from .runtimes import EVERY_LINK
 from .._parsing.versions import (
+    CAN_NOT_CONFIGURED,
     IPFORWARD_INTRODUCED,
     IPFORWARD_NO_GLOBAL_WRITE,
     LOOPBACK_SKIPPED,
@@ -110,10 +111,14 @@ class ForwardingModel:
         if version < IPFORWARD_INTRODUCED or ONE_WAY_GLOBAL <= version < PER_LINK_FORWARDING_KEYS:
             return None  # before 219 no setting; 228-255 never write per link
         if version < PER_LINK_FORWARDING_KEYS:
-            if link.is_loopback and version >= LOOPBACK_SKIPPED:
+            if not self.writes_sysctls(link):
                 return None
             if settings.ip_forward is None:
                 return None  # IPForward=kernel (221-227): leave the sysctls alone
+            if link.is_loopback:
+                # 219-221: link_ipv{4,6}_forward_enabled() are false for IFF_LOOPBACK, and the writer writes that.
+                return 0, "%s (%s is loopback: systemd %d writes 0 whatever the file says)" % (
+                    plan.network.path, link.name, version)
             if family in settings.ip_forward:
                 return 1, _describe(settings.ip_forward_source)
             if family == "ipv4" and "ipv4" in settings.masquerade:
@@ -122,7 +127,7 @@ class ForwardingModel:
                 return 0, _describe(settings.ip_forward_source)
             return 0, "%s (IPForward= unset: systemd %d writes 0)" % (plan.network.path, version)
         # 256+: link_get_ip_forwarding(): explicit, then masquerade, then RA (IPv6), then global.
-        if link.is_loopback or link.type == "can":
+        if not self.writes_sysctls(link):
             return None
         if settings.explicit[family] is not None:
             return int(settings.explicit[family]), _describe(settings.explicit_source[family])
@@ -133,8 +138,28 @@ class ForwardingModel:
             return 1, _describe(settings.send_ra_source)
         return manager.get(family)
 
+    def writes_sysctls(self, link):
+        """Whether configuring ``link`` reaches networkd's forwarding writes at all.
+
+        Loopback: skipped by the writers from 222 (commit 15dee3f07c) and by
+        link_is_configured_for_family() from 256; on 219-221 the writers run but
+        write 0 (see _own_value). CAN: link_configure() hands the link to
+        link_configure_can() before link_set_sysctl() from 239, and
+        link_is_configured_for_family() skips it from 256.
+        (docs/internals/forwarding-semantics.md, "The prediction algorithm")
+        """
+        if link.is_loopback:
+            return self.version < LOOPBACK_SKIPPED
+        return not (link.is_can and self.version >= CAN_NOT_CONFIGURED)
+
     def enables_global(self, plan, family):
-        """228-255 (and the 219 global write): does this network turn global forwarding on?"""
+        """228-255 (and the 219 global write): does this network turn global forwarding on?
+
+        Never for loopback (link_ipv4_forward_enabled() is false for it on 219-221,
+        later releases skip it) nor, from 239, for a CAN link.
+        """
+        if plan.link.is_loopback or not self.writes_sysctls(plan.link):
+            return None
         settings = plan.settings
         if settings.ip_forward and family in settings.ip_forward:
             return _describe(settings.ip_forward_source)
@@ -166,13 +191,13 @@ class ForwardingModel:
                     state.write("ipv4", "all", 1, cause)
             return
         if version < PER_LINK_FORWARDING_KEYS:
-            if link.is_loopback:
-                return
             for family in FAMILIES:
                 cause = self.enables_global(plan, family)
                 if cause:
                     self._write_global(state, family, "all", 1, cause)
             return
+        if not self.writes_sysctls(link):
+            return  # link_set_ip_forwarding() returns before the IPMasquerade= path too
         for family in FAMILIES:
             if (version >= MASQUERADE_IMPLIES_GLOBAL and family in plan.settings.masquerade
                     and family not in manager):

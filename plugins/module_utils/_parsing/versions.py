@@ -33,6 +33,10 @@ USR_LOCAL_LIB_SEARCHED = 235
 # One-way global: no per-link writes; IPForward= only ever turns global forwarding on
 # (commit 765afd5c4d, NEWS 228).
 ONE_WAY_GLOBAL = 228
+# link_configure() hands CAN links to link_configure_can() before any sysctl is written
+# (PR #9185, merged 2018-06-11; the 252, 254 and 257 sources). 239 is the first release after
+# the merge; the release is UNCONFIRMED.
+CAN_NOT_CONFIGURED = 239
 # Empty [Match] sections warn from 243 and make the file rejected from 245 (NEWS 243, 245).
 EMPTY_MATCH_WARNS = 243
 EMPTY_MATCH_REJECTED = 245

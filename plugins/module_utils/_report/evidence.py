@@ -143,7 +143,7 @@ def _one_way_global_sources(view, family, name):
     if name not in ("all", "ip_forward") or not ONE_WAY_GLOBAL <= view.version < PER_LINK_FORWARDING_KEYS:
         return []
     model = view.model
-    causes = [model.enables_global(plan, family) for plan in model.managed_plans if not plan.link.is_loopback]
+    causes = [model.enables_global(plan, family) for plan in model.managed_plans]   # None for loopback and CAN
     return [cause for cause in causes if cause]
 
 

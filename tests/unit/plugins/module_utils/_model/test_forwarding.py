@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.versions import forwarding_band
 
-from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils.hosts import LO, UPLINK, host, link_entry, network, report
+from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils.hosts import DOCKER_HOST_LINKS, LO, UPLINK, host, link_entry, network, report
 
 ETC = "/etc/systemd/network/"
 CONF_D = "/etc/systemd/networkd.conf.d/"
@@ -256,3 +256,56 @@ def test_global_report_leaves_unwritten_values_null():
     assert ipv4["after_restart"] == {"all": None, "default": None}
     assert ipv4["after_sysctl_reload"] == {"all": None, "default": None}
     assert ipv4["after_boot"] == {"all": 0, "default": 0}
+
+
+# --------------------------------------------------------------------------- links networkd does not configure
+
+CAN0 = DOCKER_HOST_LINKS[0].__class__(name="can0", type="can", kind="can", ifindex=5)
+ALL_ZERO = {"ipv4": {"all": 0, "default": 0, "uplink0": 0, "docker0": 0, "veth1a2b": 0, "lo": 0, "can0": 0},
+            "ipv6": {"all": 0, "default": 0, "uplink0": 0, "docker0": 0, "veth1a2b": 0, "lo": 0, "can0": 0}}
+
+
+@pytest.mark.parametrize("version", [219, 220, 221])
+def test_loopback_gets_0_on_219_to_221_whatever_ipforward_says(version):
+    """link_ipv{4,6}_forward_enabled() is false for IFF_LOOPBACK: the writer writes 0 even with IPForward=yes."""
+    files = {ETC + "10-all.network": network("Name=*", network="IPForward=yes")}
+    lo = link_entry(report(files, version, live=LIVE_ON, covered=["lo"], families=("ipv4", "ipv6")), "lo")
+    assert (lo["ipv4"]["after_reconfigure"], lo["ipv6"]["after_reconfigure"]) == (0, 0)
+    assert "loopback" in lo["ipv4"]["risk"]
+
+
+def test_loopback_is_still_left_alone_by_ipforward_kernel_on_221():
+    files = {ETC + "10-lo.network": network("Name=lo", network="IPForward=kernel")}
+    assert link_entry(report(files, 221, live=LIVE_ON, covered=["lo"]), "lo")["ipv4"]["after_reconfigure"] is None
+
+
+def test_loopback_never_triggers_the_219_global_write():
+    files = {ETC + "10-lo.network": network("Name=lo", network="IPForward=yes")}
+    after = host(files, 219, live=ALL_ZERO).model.predict("reconfigure", "lo")
+    assert after.get("ipv4", "all").value == 0
+    assert after.get("ipv4", "docker0").value == 0
+
+
+def test_masqueraded_loopback_does_not_turn_global_forwarding_on_from_257():
+    """link_set_ip_forwarding() returns before the IPMasquerade= path when link_is_configured_for_family() is false."""
+    files = {ETC + "10-lo.network": network("Name=lo", network="IPMasquerade=ipv4")}
+    docker0 = link_entry(report(files, 257, live=ALL_ZERO), "docker0")["ipv4"]
+    assert docker0["after_restart"] is None
+
+
+@pytest.mark.parametrize("version, turns_on", [(238, True), (239, False), (252, False), (255, False)])
+def test_can_link_turns_global_forwarding_on_only_before_239(version, turns_on):
+    """From 239 link_configure() hands CAN links to link_configure_can() before any sysctl is written."""
+    files = {ETC + "10-can.network": network("Name=can0", network="IPForward=yes")}
+    view = host(files, version, links=DOCKER_HOST_LINKS + [CAN0], live=ALL_ZERO)
+    after = view.model.predict("reconfigure", "can0")
+    assert after.get("ipv4", "all").value == (1 if turns_on else 0)
+    assert after.get("ipv4", "uplink0").value == (1 if turns_on else 0)
+
+
+def test_can_link_gets_no_per_link_value_from_256():
+    files = {ETC + "10-can.network": network("Name=can0", network="IPv4Forwarding=yes\nIPMasquerade=ipv4")}
+    view = host(files, 257, links=DOCKER_HOST_LINKS + [CAN0], live=ALL_ZERO)
+    after = view.model.predict("restart")
+    assert after.get("ipv4", "can0").value == 0
+    assert after.get("ipv4", "all").value == 0
