@@ -299,7 +299,8 @@ def main():
         module.warn(warning)
     audit.update(syntax=syntax, evidence=build_evidence(view, uplinks), networkd=networkd)
     described = HostView(version=view.version, fs=view.fs, facts=view.facts, ip_forward=view.ip_forward,
-                         links=[Link.from_dict(link) for link in params["container_links"]]).load()
+                         links=[Link.from_dict(link) for link in params["container_links"]],
+                         procps_reader=view.procps_reader).load()
     container_links = audit_report(described, covered_links(module, described.links, None), families)["links"]
     forwarding_changes, forwarding_error = forwarding_state(view, uplinks, families, syntax, params)
 

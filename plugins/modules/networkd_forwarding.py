@@ -172,6 +172,12 @@ notes:
     documented in the collection's user guide. On systemd 228 to 255 networkd
     never writes a per-link forwarding value; C(IPForward=yes) only turns
     global forwarding on once.
+  - C(sysctl --system) is predicted as the host's procps-ng release runs it, read with
+    C(sysctl --version), else from dpkg's or pacman's database below O(root) (not from rpm's).
+    Before 4.0.0 a glob line (C(net.ipv4.conf.*.forwarding)) writes nothing, up to 4.0.4 a glob
+    exclusion (C(-net.ipv4.conf.docker*.forwarding)) is ignored. When a glob line makes the
+    release matter and it is unknown, the prediction assumes 4.0.0 to 4.0.4, which write the
+    most, and a warning says so.
 seealso:
   - name: systemd.network(5)
     description: The .network file format.
@@ -284,7 +290,7 @@ links:
           type: int
           sample: 1
         after_sysctl_reload:
-          description: The value after C(sysctl --system); null when no sysctl.d entry touches it.
+          description: The value after C(sysctl --system), as the host's procps-ng runs it; null when no sysctl.d entry touches it.
           type: int
           sample: null
         after_boot_source:
@@ -818,7 +824,7 @@ def main():
     if changes:
         view = HostView(version=view.version, fs=OverlayFileSystem(fs, {c.path: c.after for c in changes}),
                         links=view.links, facts=view.facts, live_values=view.live_values,
-                        ip_forward=view.ip_forward).load()
+                        ip_forward=view.ip_forward, procps_reader=view.procps_reader).load()
 
     desired = 0 if params["state"] == "disabled" else 1
     result = audit_report(view, covered, families, desired, params["network_files"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .._live.commands import run_read_only
 from .._live.state import read_live_state
+from .._live.sysctl import read_procps_version
 from .._live.systemd import networkd_problem
 from .._matching.facts import HostFacts
 from .._matching.links import Link, select_links
@@ -34,6 +35,17 @@ def networkd_report(module, service, writes):
     if problem:
         module.warn(problem)
     return report
+
+
+def _once(read):
+    """``read`` called on first use only, its answer kept: a program is run at most once per module run."""
+    answers = []
+
+    def reader():
+        if not answers:
+            answers.append(read())
+        return answers[0]
+    return reader
 
 
 def read_host(module, fs, writes, systemd_version=None, described_links=None):
@@ -62,6 +74,7 @@ def read_host(module, fs, writes, systemd_version=None, described_links=None):
         facts=live.facts if live else HostFacts(),
         live_values=live.forwarding if live and not described else {},
         ip_forward=live.ip_forward if live else None,
+        procps_reader=_once(lambda: read_procps_version(run_read_only, module.get_bin_path)) if live else None,
     )
     return view, networkd
 

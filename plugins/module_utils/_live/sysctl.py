@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Dict, Optional, Tuple
 
-from .reading import parse_int, path_read_only, read_line, read_mounts
+from .._parsing.procps import ProcpsVersion, parse_procps_version
+from .reading import Runner, Which, parse_int, path_read_only, read_line, read_mounts, run_tool
 
 
 def read_forwarding(fs) -> Tuple[Dict[str, Dict[str, Optional[int]]], Optional[int]]:
@@ -33,3 +34,17 @@ def read_forwarding(fs) -> Tuple[Dict[str, Dict[str, Optional[int]]], Optional[i
 def sysctl_writable(fs):
     read_only = path_read_only(read_mounts(fs), "/proc/sys/net")
     return None if read_only is None else not read_only
+
+
+def read_procps_version(runner: Runner, which: Which) -> Optional[ProcpsVersion]:
+    """The procps-ng release of the ``sysctl`` that ``sysctl --system`` runs, from ``sysctl --version``.
+
+    None when there is no sysctl or it does not name procps (BusyBox's sysctl
+    refuses the option); the caller then asks the package database
+    (docs/internals/sysctl.md, "Globs and exclusions").
+    """
+    result = run_tool(runner, which, "sysctl", ["--version"])
+    if result is None or result[0] != 0:
+        return None
+    version = parse_procps_version(result[1])
+    return ProcpsVersion(version, "sysctl --version") if version else None

@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 from .._matching.network_files import load_network_configuration
+from .._parsing.procps import ProcpsVersion, installed_procps_version
 from .._parsing.sysctl_d import load_sysctl_config
 from .._parsing.versions import SPLIT_USR_REMOVED
 from .forwarding import ForwardingModel
@@ -27,12 +28,18 @@ class HostView:
     live_values: dict = field(default_factory=dict)   # {"ipv4": {"all": 1, "eth0": 0}, "ipv6": {...}}
     ip_forward: Optional[int] = None
     extra_paths: List[str] = field(default_factory=list)
+    # The running host's procps-ng (`sysctl --version`, _live/sysctl.py); asked only when it matters.
+    procps_reader: Optional[Callable[[], Optional[ProcpsVersion]]] = None
 
     def load(self):
         """Parse every configuration layer and build the model."""
         self.configuration = load_network_configuration(self.fs, self.version, self.facts, self.extra_paths)
         self.networkd_conf = load_networkd_conf(self.fs, self.version)
         self.sysctl = load_sysctl_config(self.fs, split_usr=self.version < SPLIT_USR_REMOVED)
+        if self.sysctl.procps_matters:
+            # The program the host runs, else the package database below the root.
+            procps = self.procps_reader() if self.procps_reader is not None else None
+            self.sysctl.use_procps(procps or installed_procps_version(self.fs))
         self.runtimes, self.runtime_warnings = find_runtimes(self.fs)
         self.model = ForwardingModel(self.version, self.configuration, self.networkd_conf,
                                      self.sysctl, self.links, self.live_values, self.runtimes)

@@ -10,11 +10,15 @@ Docker's and networkd's ``1`` whenever either runs: docs/internals/prior-art.md,
 
 - systemd-sysctl at boot (src/sysctl/sysctl.c): one value per key, the last
   differing assignment wins, keys written in the order they were (re)assigned;
-  it never reads /etc/sysctl.conf itself (NEWS 207; Debian links it in as
-  /etc/sysctl.d/99-sysctl.conf);
-- ``sysctl --system`` from procps-ng 4 (src/sysctl.c, PreloadSystem and
+  it never reads /etc/sysctl.conf itself (NEWS 207). Debian 11 and 12 ship
+  /etc/sysctl.d/99-sysctl.conf -> ../sysctl.conf (in the systemd package) so
+  that it does; Debian 13 and sid ship neither the file nor the link. Nothing
+  here assumes the link: a file is read at boot only when a sysctl.d listing
+  holds it (docs/internals/sysctl.md, "/etc/sysctl.conf");
+- ``sysctl --system`` from procps-ng (src/sysctl.c, PreloadSystem and
   write_setting_list): every line of every file in turn, then
-  /etc/sysctl.conf once more at the end.
+  /etc/sysctl.conf once more at the end, if it is a regular file. Its
+  releases differ on glob lines (procps.py).
 
 Keys are reported in dotted form with a '/' standing for a dot inside a
 component (``net.ipv4.conf.eth0/100.forwarding``). systemd keys its table on
@@ -33,6 +37,7 @@ from typing import Dict, List, NamedTuple, Optional
 from .._files.view import FileSystemView
 from .conf_files import is_hidden
 from .families import FAMILIES
+from .procps import PROCPS_EXPANDS_GLOBS, PROCPS_GLOB_EXCLUSIONS, ProcpsVersion
 from .values import is_glob
 
 # CONF_PATHS("sysctl.d") in systemd's constants.h (def.h before 253), highest priority first.
@@ -98,6 +103,35 @@ class SysctlConfig:
     files: List[str]
     warnings: List[str]
     exclusions: List[SysctlExclusion] = field(default_factory=list)
+    # The procps-ng that runs `sysctl --system` (use_procps); None: unknown.
+    procps: Optional[ProcpsVersion] = None
+
+    @property
+    def procps_matters(self) -> bool:
+        """Whether procps-ng releases would write differently here: only glob lines set them apart."""
+        return any(entry.scope == "interface" and is_glob(entry.interface) for entry in self.entries)
+
+    def use_procps(self, procps: Optional[ProcpsVersion]) -> None:
+        """Predict ``sysctl --system`` as ``procps`` runs it; None (unknown) predicts the most writes.
+
+        Unknown means 4.0.0 to 4.0.4, the releases that write the most: they
+        expand globs (3.3 does not) and do not let a glob exclusion keep them away
+        from a link (4.0.5 does). An audit that may name a reset that does not
+        happen is safer than one that misses a reset; a warning says so when a
+        glob makes the difference.
+        """
+        self.procps = procps
+        if procps is None and self.procps_matters:
+            globs = ", ".join(entry.location for entry in self.entries
+                              if entry.scope == "interface" and is_glob(entry.interface))
+            self.warnings.append(
+                "The procps-ng version is unknown (no `sysctl --version`, no dpkg or pacman record): "
+                "`sysctl --system` is predicted as procps-ng 4.0.0 to 4.0.4 run it, expanding the globs of %s "
+                "and ignoring glob exclusions (3.3 writes no glob line, 4.0.5 and later honour glob exclusions)."
+                % globs)
+
+    def _procps_at_least(self, release):
+        return (self.procps.version if self.procps is not None else PROCPS_EXPANDS_GLOBS) >= release
 
     def boot_writes(self) -> List[SysctlEntry]:
         """What systemd-sysctl writes at boot, in its order.
@@ -128,6 +162,10 @@ class SysctlConfig:
         "Not setting ... (explicit setting exists)"; procps-ng
         write_setting_list: "override or exclude"). net.ipv4.ip_forward is not
         a conf/<name> path, so such entries answer False.
+
+        ``sysctl --system`` (``at_boot`` False) depends on the procps-ng release
+        (use_procps): before 4.0.0 a glob line writes nothing; exclusions are
+        exact paths up to 4.0.4 and patterns from 4.0.5.
         """
         if at_boot and not entry.effective:
             return False
@@ -145,9 +183,13 @@ class SysctlConfig:
             explicit = {e.key for e in self.entries if e.effective and not is_glob(e.key)}
             explicit.update(x.key for x in self.exclusions if x.at_boot)
             return target not in explicit
+        if not self._procps_at_least(PROCPS_EXPANDS_GLOBS):
+            return False
         if any(e.key == target for e in self.entries if not is_glob(e.key)):
             return False
-        return not any(fnmatch.fnmatchcase(slash_target, _dotted(x.key)) for x in self.exclusions)
+        if self._procps_at_least(PROCPS_GLOB_EXCLUSIONS):
+            return not any(fnmatch.fnmatchcase(slash_target, _dotted(x.key)) for x in self.exclusions)
+        return not any(x.key == target for x in self.exclusions)
 
 
 def _dotted(key):

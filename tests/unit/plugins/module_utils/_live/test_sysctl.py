@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import MemoryFileSystem
 from ansible_collections.hostnet.networkd.plugins.module_utils._live.state import read_live_state
-from ansible_collections.hostnet.networkd.plugins.module_utils._live.sysctl import read_forwarding
+from ansible_collections.hostnet.networkd.plugins.module_utils._live.sysctl import read_forwarding, read_procps_version
 from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils._live.fake_host import (
     DEFAULT_ANSWERS,
     FakeEthtool,
@@ -77,3 +77,18 @@ def test_sysctl_writable_is_none_without_a_mount_table():
     files = host_files(**{"/proc/self/mountinfo": None})
     state = read_live_state(FakeRunner(DEFAULT_ANSWERS), make_which(), MemoryFileSystem(files), FakeEthtool())
     assert state.sysctl_writable is None
+
+
+# --------------------------------------------------------------------------- procps-ng
+
+def test_procps_version_comes_from_sysctl_version():
+    runner = FakeRunner({("sysctl", "--version"): (0, "sysctl from procps-ng 4.0.2\n", "")})
+    found = read_procps_version(runner, make_which({"sysctl": "/usr/sbin/sysctl"}))
+    assert (found.version, found.source) == ((4, 0, 2), "sysctl --version")
+    assert runner.calls == [["/usr/sbin/sysctl", "--version"]]
+
+
+def test_procps_version_is_none_for_busybox_or_a_missing_sysctl():
+    busybox = FakeRunner({("sysctl", "--version"): (1, "", "sysctl: unrecognized option '--version'\n")})
+    assert read_procps_version(busybox, make_which({"sysctl": "/sbin/sysctl"})) is None
+    assert read_procps_version(FakeRunner(), make_which({})) is None

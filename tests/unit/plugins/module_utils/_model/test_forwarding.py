@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import MemoryFileSystem
+from ansible_collections.hostnet.networkd.plugins.module_utils._matching.facts import HostFacts
+from ansible_collections.hostnet.networkd.plugins.module_utils._model.host import HostView
+from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.procps import ProcpsVersion
 from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.versions import forwarding_band
 
 from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils.hosts import DOCKER_HOST_LINKS, LO, UPLINK, host, link_entry, network, report
@@ -309,3 +313,45 @@ def test_can_link_gets_no_per_link_value_from_256():
     after = view.model.predict("restart")
     assert after.get("ipv4", "can0").value == 0
     assert after.get("ipv4", "all").value == 0
+
+
+# --------------------------------------------------------------------------- sysctl --system by procps-ng release
+
+GLOB_ZERO = {ETC + "10-up.network": network(), "/etc/sysctl.d/50-harden.conf": "net.ipv4.conf.*.forwarding = 0\n"}
+
+
+def dpkg_procps(version):
+    return ("Package: procps\nStatus: install ok installed\nVersion: %s\n" % version).encode()
+
+
+@pytest.mark.parametrize("package, after_reload", [("2:3.3.17-5", None), ("2:4.0.2-3", 0), ("2:4.0.7-1", 0)])
+def test_sysctl_reload_follows_the_procps_release_below_the_root(package, after_reload):
+    files = dict(GLOB_ZERO, **{"/var/lib/dpkg/status": dpkg_procps(package)})
+    result = uplink(files, 252)
+    assert result["after_boot"] == 0                  # systemd-sysctl expands globs whatever procps is
+    assert result["after_sysctl_reload"] == after_reload
+
+
+def test_procps_reader_wins_over_the_package_database_and_is_asked_only_for_globs():
+    calls = []
+
+    def reader():
+        calls.append(1)
+        return ProcpsVersion((3, 3, 17), "sysctl --version")
+
+    files = dict(GLOB_ZERO, **{"/var/lib/dpkg/status": dpkg_procps("2:4.0.4-9")})
+    fs = MemoryFileSystem({path: (content.encode() if isinstance(content, str) else content)
+                           for path, content in files.items()})
+    view = HostView(version=252, fs=fs, links=DOCKER_HOST_LINKS, facts=HostFacts(), live_values=LIVE_ON,
+                    procps_reader=reader).load()
+    assert view.sysctl.procps.version == (3, 3, 17)
+    assert view.model.predict("sysctl_reload").get("ipv4", "uplink0").value == 1
+    plain = MemoryFileSystem({ETC + "10-up.network": network()})
+    HostView(version=252, fs=plain, links=DOCKER_HOST_LINKS, facts=HostFacts(), procps_reader=reader).load()
+    assert calls == [1]
+
+
+def test_unknown_procps_is_a_warning_of_the_audit():
+    result = report(GLOB_ZERO, 257, live=LIVE_ON)
+    assert link_entry(result, "uplink0")["ipv4"]["after_sysctl_reload"] == 0
+    assert any("procps-ng version is unknown" in warning for warning in result["warnings"])

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import MemoryFileSystem, Symlink
+from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.procps import ProcpsVersion
 from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.sysctl_d import (
     is_forwarding_key,
     load_sysctl_config,
@@ -278,6 +279,7 @@ def test_exclusion_keeps_glob_away_from_an_interface():
 
 def test_glob_exclusion_works_only_on_reload():
     config = load({"/etc/sysctl.d/50-x.conf": "net.ipv4.conf.*.forwarding = 0\n-net.ipv4.conf.docker*.forwarding\n"})
+    config.use_procps(ProcpsVersion((4, 0, 7), "sysctl --version"))
     glob = config.entries[0]
     assert config.writes_to(glob, "docker0")
     assert not config.writes_to(glob, "docker0", at_boot=False)
@@ -300,3 +302,64 @@ def test_reload_writes_every_line_in_order():
     assert reload(config) == [("/etc/sysctl.d/10-a.conf:1", "1"), ("/etc/sysctl.d/10-a.conf:2", "0"),
                               ("/usr/lib/sysctl.d/20-b.conf:1", "1"), ("/etc/sysctl.conf:1", "0")]
     assert boot(config) == [("/usr/lib/sysctl.d/20-b.conf:1", "net.ipv4.ip_forward", "1")]
+
+
+# --------------------------------------------------------------------------- procps-ng releases (sysctl --system)
+
+GLOB_AND_EXCLUSION = {"/etc/sysctl.d/50-x.conf": "net.ipv4.conf.*.forwarding = 0\n-net.ipv4.conf.l*.forwarding\n"
+                                                 "-net.ipv4.conf.docker0.forwarding\n"}
+
+
+def procps(*version):
+    return ProcpsVersion(tuple(version), "sysctl --version")
+
+
+def reached_on_reload(config, names=("all", "default", "lo", "docker0", "eth0")):
+    glob = config.entries[0]
+    return [name for name in names if config.writes_to(glob, name, at_boot=False)]
+
+
+def test_procps_3_writes_no_glob_line_on_reload():
+    """3.3.17 takes the glob as a literal path: "cannot stat /proc/sys/net/ipv4/conf/*/forwarding" (measured)."""
+    config = load(GLOB_AND_EXCLUSION)
+    config.use_procps(procps(3, 3, 17))
+    assert reached_on_reload(config) == []
+    assert config.writes_to(config.entries[0], "eth0")          # systemd-sysctl at boot expands it
+    assert config.warnings == []
+
+
+def test_procps_4_0_0_to_4_0_4_ignore_glob_exclusions():
+    for version in ((4, 0, 0), (4, 0, 2), (4, 0, 4)):
+        config = load(GLOB_AND_EXCLUSION)
+        config.use_procps(procps(*version))
+        assert reached_on_reload(config) == ["all", "default", "lo", "eth0"]
+
+
+def test_procps_from_4_0_5_honour_glob_exclusions():
+    for version in ((4, 0, 5), (4, 0, 7), (4, 1)):
+        config = load(GLOB_AND_EXCLUSION)
+        config.use_procps(procps(*version))
+        assert reached_on_reload(config) == ["all", "default", "eth0"]
+
+
+def test_unknown_procps_predicts_the_most_writes_and_says_so():
+    config = load(GLOB_AND_EXCLUSION)
+    config.use_procps(None)
+    assert reached_on_reload(config) == ["all", "default", "lo", "eth0"]
+    assert len(config.warnings) == 1
+    assert "procps-ng version is unknown" in config.warnings[0]
+    assert "/etc/sysctl.d/50-x.conf:1" in config.warnings[0]
+
+
+def test_unknown_procps_is_not_reported_without_a_glob():
+    config = load({"/etc/sysctl.d/50-x.conf": "net.ipv4.ip_forward = 0\n-net.ipv4.conf.l*.forwarding\n"})
+    assert not config.procps_matters
+    config.use_procps(None)
+    assert config.warnings == []
+
+
+def test_sysctl_conf_without_the_debian_link_is_read_only_by_sysctl_system():
+    """Debian 13 and sid ship neither /etc/sysctl.conf nor /etc/sysctl.d/99-sysctl.conf (measured)."""
+    config = load({"/etc/sysctl.conf": "net.ipv4.ip_forward = 0\n"})
+    assert boot(config) == []
+    assert reload(config) == [("/etc/sysctl.conf:1", "0")]
