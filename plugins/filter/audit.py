@@ -50,12 +50,18 @@ def rows(result, families):
     """One row per link and family of one host's result, the cells of COLUMNS as text."""
     table = []
     for link in result.get("links") or []:
+        if link.get("network_file"):
+            governing = str(link["network_file"])
+        elif link.get("managed_by") is not None:
+            governing = "managed by %s" % link["managed_by"]
+        else:
+            governing = "unmanaged" if link.get("unmanaged") else "none"
         for name in families:
             values = link[name]
             table.append([
                 str(link["name"]),
                 name,
-                str(link.get("network_file") or ("unmanaged" if link.get("unmanaged") else "none")),
+                governing,
                 _unknown(values.get("live"), "?"),
                 _unknown(values.get("after_reconfigure"), "kept"),
                 _unknown(values.get("after_boot"), "?"),

@@ -258,6 +258,13 @@ links:
       description: Whether the file says C(Unmanaged=yes), so networkd leaves the link alone.
       type: bool
       sample: false
+    managed_by:
+      description:
+        - udev's C(ID_NET_MANAGED_BY) when it names a manager other than networkd (C(io.systemd.Network)) and
+          the host's systemd honours it (255 and later); networkd then matches no C(.network) file to the link.
+        - Null otherwise, and for links described with O(links), which carry no udev properties.
+      type: str
+      sample: null
     ipv4:
       description: IPv4 forwarding of the link.
       type: dict

@@ -9,6 +9,11 @@ import fnmatch
 from dataclasses import dataclass, field
 from typing import Dict, Optional, Tuple
 
+from .._parsing.versions import MANAGED_BY_HONOURED
+
+# The value of udev's ID_NET_MANAGED_BY with which networkd still manages a link.
+NETWORKD_MANAGER = "io.systemd.Network"
+
 
 @dataclass(frozen=True)
 class Link:
@@ -71,6 +76,19 @@ def normalize_mac(value):
     if len(digits) != 12 or not separators <= {":", "-", "."}:
         return None
     return ":".join(digits[i:i + 2] for i in range(0, 12, 2))
+
+
+def foreign_manager(link, version):
+    """The manager udev's ID_NET_MANAGED_BY names when it is not networkd and networkd honours it, else None.
+
+    networkd then never matches the link to a .network file (link_managed_by_us(),
+    docs/internals/networkd-configuration.md, "The first matching file wins").
+    Only links read with udev's database carry the property.
+    """
+    if version < MANAGED_BY_HONOURED:
+        return None
+    manager = link.properties.get("ID_NET_MANAGED_BY")
+    return None if manager is None or manager == NETWORKD_MANAGER else manager
 
 
 def select_links(links, patterns):

@@ -25,6 +25,7 @@ from .._parsing.values import parse_boolean
 from .._parsing.versions import EMPTY_MATCH_REJECTED, EMPTY_MATCH_WARNS, network_dirs
 from .index import FileIndex
 from .conditions import ConditionVerdict
+from .links import foreign_manager
 from .match import MatchSection
 
 
@@ -98,7 +99,10 @@ class NetworkConfiguration:
         """The first loaded file whose [Match] matches ``link``, or None.
 
         See docs/internals/networkd-configuration.md, "The first matching file wins".
+        A link whose udev ID_NET_MANAGED_BY names another manager matches nothing.
         """
+        if foreign_manager(link, self.systemd_version) is not None:
+            return None
         for network in self._loaded_index.candidates(link):
             if network.match.matches(link):
                 return network

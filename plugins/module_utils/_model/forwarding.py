@@ -29,6 +29,7 @@ from .._parsing.families import FAMILIES
 from .keys import LinkForwardingSettings, read_link_settings
 from .kernel import KernelForwarding
 from .runtimes import EVERY_LINK
+from .._matching.links import foreign_manager
 from .._parsing.versions import (
     CAN_NOT_CONFIGURED,
     IPFORWARD_INTRODUCED,
@@ -60,6 +61,7 @@ class LinkPlan:
     network: Optional[object]           # the governing NetworkFile, None when no file matches
     settings: LinkForwardingSettings
     unmanaged_source: Optional[object]  # the Unmanaged=yes assignment, if any
+    managed_by: Optional[str] = None    # udev's ID_NET_MANAGED_BY when it names another manager
 
     @property
     def managed(self):
@@ -99,7 +101,7 @@ class ForwardingModel:
     def _plan(self, configuration, link):
         network = configuration.governing_file(link)
         if network is None:
-            return LinkPlan(link, None, LinkForwardingSettings(), None)
+            return LinkPlan(link, None, LinkForwardingSettings(), None, foreign_manager(link, self.version))
         settings = read_link_settings(network.assignments, self.version)
         return LinkPlan(link, network, settings, network.unmanaged)
 

@@ -37,6 +37,11 @@ ONE_WAY_GLOBAL = 228
 # (PR #9185, merged 2018-06-11; the 252, 254 and 257 sources). 239 is the first release after
 # the merge; the release is UNCONFIRMED.
 CAN_NOT_CONFIGURED = 239
+# networkd leaves a link alone when udev's ID_NET_MANAGED_BY names another manager (PR #29782,
+# reviewed 2023-10-31, before 255 was released; NEWS and the man page say no release). The first
+# release is UNCONFIRMED: 255 is the earliest. Up to the fix of issue #36997 (PR #37809, 2025) it was
+# checked on udev events only, so a later reconfigure could still configure the link (not modelled).
+MANAGED_BY_HONOURED = 255
 # Empty [Match] sections warn from 243 and make the file rejected from 245 (NEWS 243, 245).
 EMPTY_MATCH_WARNS = 243
 EMPTY_MATCH_REJECTED = 245

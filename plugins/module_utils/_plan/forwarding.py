@@ -40,8 +40,13 @@ def plan_forwarding(view, covered, paths, families, syntax, desired, scope, drop
         for link in covered:
             plan = view.model.plans[link.name]
             if plan.network is None or plan.unmanaged_source is not None:
-                warnings.append("%s is not managed by networkd (%s); no .network file to change"
-                                % (link.name, "Unmanaged=yes" if plan.network else "no .network file matches it"))
+                if plan.network:
+                    why = "Unmanaged=yes"
+                elif plan.managed_by is not None:
+                    why = "udev's ID_NET_MANAGED_BY=%s" % plan.managed_by
+                else:
+                    why = "no .network file matches it"
+                warnings.append("%s is not managed by networkd (%s); no .network file to change" % (link.name, why))
             elif plan.network not in networks:
                 networks.append(plan.network)
         for path in paths:

@@ -10,6 +10,7 @@ documented in RETURN of networkd_forwarding.
 from __future__ import annotations
 
 from .._matching.index import LinkIndex
+from .._matching.links import foreign_manager
 from .._model.forwarding import Prediction
 from .._model.keys import FAMILY_KEYS
 from .._model.runtimes import PROGRAMS
@@ -92,6 +93,7 @@ def link_report(view, link, families, desired, shared_states):
         "network_file": plan.network.path if plan.network else None,
         "dropins": list(plan.network.dropins) if plan.network else [],
         "unmanaged": plan.unmanaged_source is not None,
+        "managed_by": plan.managed_by,
     }
     for family in FAMILIES:
         if family not in families:
@@ -192,7 +194,7 @@ def network_files_report(view, links, detail="compact"):
         plan = view.model.plans.get(link.name)
         if plan is not None and plan.network is not None:
             governed.setdefault(id(plan.network), []).append(link.name)
-    index = LinkIndex(links, view.version)
+    index = LinkIndex([link for link in links if foreign_manager(link, view.version) is None], view.version)
     rows = []
     for network in view.configuration.files:
         governs = governed.get(id(network), [])     # only a usable file governs links
@@ -239,6 +241,10 @@ def collect_warnings(view, covered):
                 warnings.append("%s: %s= cannot be decided for %s: its %s is not known (links[].%s); the file is "
                                 "taken not to match it" % (location or network.path, key, link.name,
                                                            PROPERTY_WORDS.get(attribute, attribute), attribute))
+        if plan.managed_by is not None:
+            warnings.append("%s: udev's ID_NET_MANAGED_BY=%s names another network manager, so systemd-networkd %d "
+                            "matches no .network file to it and writes nothing for it" % (
+                                link.name, plan.managed_by, view.version))
         if plan.network is not None and plan.network.conditions is not None and plan.network.conditions.holds is None:
             warnings.append("%s governs %s only if its conditions hold: %s"
                             % (plan.network.path, link.name, plan.network.conditions.reason))

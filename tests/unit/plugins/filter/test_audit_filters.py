@@ -122,3 +122,10 @@ def test_an_unknown_family_is_refused():
 
 def test_the_filters_are_published():
     assert FilterModule().filters() == {"audit_tables": audit_tables, "audit_report": audit_report}
+
+
+def test_link_of_another_network_manager_says_which():
+    nm = dict(link("wlan0", ipv4=family(1, None, 0)), managed_by="org.freedesktop.NetworkManager")
+    table = audit_tables({"laptop": result(257, [nm], "laptop")})["laptop"]
+    assert table[2].split()[:4] == ["wlan0", "ipv4", "managed", "by"]
+    assert "org.freedesktop.NetworkManager" in table[2]

@@ -153,3 +153,21 @@ def test_hidden_files_are_skipped():
 def test_unreadable_directory_named_like_a_file_is_reported():
     _path, configuration = governing({ETC + "10-dir.network/inner": b"x"})
     assert "not a regular file" in configuration.find(ETC + "10-dir.network").error
+
+
+# --------------------------------------------------------------------------- ID_NET_MANAGED_BY
+
+NM_OWNED = UPLINK.__class__(name="uplink0", type="ether", kind="veth", mac="02:00:00:00:00:01", ifindex=2,
+                            properties={"ID_NET_MANAGED_BY": "org.freedesktop.NetworkManager"})
+
+
+def test_link_managed_by_another_manager_is_never_matched_from_255():
+    files = {ETC + "10-up.network": network()}
+    assert governing(files, 255, link=NM_OWNED)[0] is None
+    assert governing(files, 262, link=NM_OWNED)[0] is None
+    assert governing(files, 254, link=NM_OWNED)[0] == ETC + "10-up.network"
+
+
+def test_link_claimed_by_networkd_itself_is_matched():
+    ours = UPLINK.__class__(name="uplink0", properties={"ID_NET_MANAGED_BY": "io.systemd.Network"})
+    assert governing({ETC + "10-up.network": network()}, 257, link=ours)[0] == ETC + "10-up.network"

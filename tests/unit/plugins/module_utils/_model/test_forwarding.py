@@ -355,3 +355,22 @@ def test_unknown_procps_is_a_warning_of_the_audit():
     result = report(GLOB_ZERO, 257, live=LIVE_ON)
     assert link_entry(result, "uplink0")["ipv4"]["after_sysctl_reload"] == 0
     assert any("procps-ng version is unknown" in warning for warning in result["warnings"])
+
+
+# --------------------------------------------------------------------------- ID_NET_MANAGED_BY
+
+def test_link_of_another_manager_is_left_alone_and_the_audit_says_why():
+    nm_owned = UPLINK.__class__(name="uplink0", type="ether", kind="veth", mac="02:00:00:00:00:01", ifindex=2,
+                                properties={"ID_NET_MANAGED_BY": "org.freedesktop.NetworkManager"})
+    files = {ETC + "10-up.network": network(), CONF_D + "10-harden.conf": "[Network]\nIPv4Forwarding=no\n"}
+    links = [LO, nm_owned] + DOCKER_HOST_LINKS[2:]
+    result = report(files, 257, links=links, live=LIVE_ON)
+    entry = link_entry(result, "uplink0")
+    assert entry["network_file"] is None
+    assert entry["managed_by"] == "org.freedesktop.NetworkManager"
+    assert entry["ipv4"]["after_reconfigure"] is None        # networkd writes nothing for it
+    assert entry["ipv4"]["after_restart"] == 0               # the global no still reaches it through `all`
+    assert any("ID_NET_MANAGED_BY=org.freedesktop.NetworkManager" in w and "uplink0" in w for w in result["warnings"])
+    row = next(row for row in result["network_files"] if row["path"] == ETC + "10-up.network")
+    assert "governed_links" not in row and "other_matches" not in row      # compact rows leave out empty keys
+    assert link_entry(report(files, 257, live=LIVE_ON), "uplink0")["managed_by"] is None

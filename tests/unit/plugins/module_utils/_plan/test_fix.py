@@ -147,3 +147,14 @@ def test_global_scope_leaves_networkd_conf_itself_alone_and_overrides_it_with_th
 def test_crlf_file_keeps_crlf_line_endings():
     _view, changes = plan({ETC + "10-up.network": b"[Match]\r\nName=uplink0\r\n[Network]\r\nDHCP=yes\r\n"})
     assert changes[ETC + "10-up.network"].after == b"[Match]\r\nName=uplink0\r\n[Network]\r\nDHCP=yes\r\nIPv4Forwarding=yes\r\n"
+
+
+def test_plan_names_the_other_manager_of_a_link_it_cannot_fix():
+    from ansible_collections.hostnet.networkd.plugins.module_utils._plan.forwarding import plan_forwarding
+
+    nm_owned = UPLINK.__class__(name="uplink0", ifindex=2, properties={"ID_NET_MANAGED_BY": "org.freedesktop.NetworkManager"})
+    view = host({"/etc/systemd/network/10-up.network": network()}, 257, links=[nm_owned])
+    changes, warnings = plan_forwarding(view, [nm_owned], [], ["ipv4"], "modern", 1, "link", "50-x.conf", "auto")
+    assert changes == []
+    assert warnings == ["uplink0 is not managed by networkd (udev's ID_NET_MANAGED_BY=org.freedesktop.NetworkManager); "
+                        "no .network file to change"]
