@@ -11,7 +11,12 @@ from typing import Dict, List, Optional
 
 from .._parsing.conf_files import list_config_files
 from .._parsing.unit_file import parse_unit_file
-from .._parsing.versions import NETWORKD_CONF_ANY_DIRECTORY, PER_LINK_FORWARDING_KEYS, config_dirs
+from .._parsing.versions import (
+    MAIN_CONF_READ_AS_DROPIN,
+    NETWORKD_CONF_ANY_DIRECTORY,
+    PER_LINK_FORWARDING_KEYS,
+    config_dirs,
+)
 from .keys import FAMILY_KEYS, parse_tristate
 
 
@@ -49,10 +54,20 @@ def main_file_candidates(version):
 
 
 def load_networkd_conf(fs, version):
-    """Parse networkd.conf and its drop-ins in the order networkd does; the last valid value wins."""
+    """Parse networkd.conf and its drop-ins in the order networkd does; the last valid value wins.
+
+    From 255 the first main file found is skipped when it is the same file as a
+    drop-in (a symlink either way: config_parse_many_files compares inodes),
+    and no other main file is tried; it is read once, as the drop-in. Hard
+    links are the same inode too, but a view shows symlinks only.
+    """
     main_file = next((path for path in main_file_candidates(version) if fs.is_file(path)), None)
     dropins, _overridden = list_config_files(
         fs, config_dirs(version, "systemd/networkd.conf.d"), ".conf")
+    if main_file is not None and version >= MAIN_CONF_READ_AS_DROPIN:
+        real = fs.real_directory(main_file)
+        if any(fs.real_directory(dropin) == real for dropin in dropins):
+            main_file = None
     conf = NetworkdConf(main_file=main_file, dropins=dropins,
                         forwarding={"ipv4": GlobalSetting(), "ipv6": GlobalSetting()})
     for path in conf.files:

@@ -55,6 +55,10 @@ SPLIT_USR_REMOVED = 255
 # (PR #31423, NEWS 256). networkd.conf may also live in /run, /usr/local/lib, /usr/lib.
 PER_LINK_FORWARDING_KEYS = 256
 NETWORKD_CONF_ANY_DIRECTORY = 256
+# A main configuration file that is a symlink to (or symlinked as) one of its drop-ins is read only
+# as that drop-in, and no other main file is tried (config_parse_many_files: PR #29113, merged
+# September 2023, and PR #30142, November 2023; both before 255 was released, the release is UNCONFIRMED).
+MAIN_CONF_READ_AS_DROPIN = 255
 # IPMasquerade= turns the global setting on when it is unset (PR #34014; in 257, a 256.x
 # backport is UNCONFIRMED).
 MASQUERADE_IMPLIES_GLOBAL = 257
