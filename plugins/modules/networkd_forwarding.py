@@ -178,6 +178,13 @@ notes:
     exclusion (C(-net.ipv4.conf.docker*.forwarding)) is ignored. When a glob line makes the
     release matter and it is unknown, the prediction assumes 4.0.0 to 4.0.4, which write the
     most, and a warning says so.
+  - networkd reads networkd.conf and its drop-ins only when it starts, and the predictions use the
+    files as they are now. On a live host a warning names the files changed after the running
+    networkd started, whose global setting it does not use until it restarts.
+  - A link whose udev property C(ID_NET_MANAGED_BY) names another network manager is left alone by
+    systemd 255 and later (RV(links[].managed_by)). Releases before the fix of systemd issue 36997
+    checked it only on udev events, so a later reconfigure could still configure such a link; the
+    predictions do not show that.
 seealso:
   - name: systemd.network(5)
     description: The .network file format.
@@ -831,7 +838,8 @@ def main():
     if changes:
         view = HostView(version=view.version, fs=OverlayFileSystem(fs, {c.path: c.after for c in changes}),
                         links=view.links, facts=view.facts, live_values=view.live_values,
-                        ip_forward=view.ip_forward, procps_reader=view.procps_reader).load()
+                        ip_forward=view.ip_forward, procps_reader=view.procps_reader,
+                        networkd_started_at=view.networkd_started_at, mtime=view.mtime).load()
 
     desired = 0 if params["state"] == "disabled" else 1
     result = audit_report(view, covered, families, desired, params["network_files"])

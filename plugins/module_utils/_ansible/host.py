@@ -10,6 +10,7 @@ cannot go on becomes the module's failure, what is doubtful its warning.
 from __future__ import annotations
 
 from .._live.commands import run_read_only
+from .._live.reading import file_mtime
 from .._live.state import read_live_state
 from .._live.sysctl import read_procps_version
 from .._live.systemd import networkd_problem
@@ -75,6 +76,8 @@ def read_host(module, fs, writes, systemd_version=None, described_links=None):
         live_values=live.forwarding if live and not described else {},
         ip_forward=live.ip_forward if live else None,
         procps_reader=_once(lambda: read_procps_version(run_read_only, module.get_bin_path)) if live else None,
+        networkd_started_at=live.networkd_started_at if live else None,
+        mtime=file_mtime(fs) if live else None,
     )
     return view, networkd
 

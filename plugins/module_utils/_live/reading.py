@@ -8,6 +8,7 @@ None of them raises for a missing file or tool: the value is None, and the calle
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Callable, List, Optional, Tuple
 
@@ -54,6 +55,16 @@ def run_tool(runner, which, name, args):
     except Exception:  # pylint: disable=broad-except
         return None
     return rc, out or "", err or ""
+
+
+def file_mtime(fs):
+    """``mtime(path)`` for the files of ``fs`` (a RootFileSystem): seconds since the epoch, None when missing."""
+    def mtime(path):
+        try:
+            return os.stat(fs.host_path(path)).st_mtime
+        except (OSError, ValueError):
+            return None
+    return mtime
 
 
 def add_warning(warnings, message):

@@ -25,12 +25,13 @@ from typing import Dict, List, Optional
 from .._files.view import RootFileSystem
 from .._matching.facts import HostFacts
 from .._matching.links import Link
+from .._parsing.versions import PER_LINK_FORWARDING_KEYS
 from .ethtool import ethtool_ioctl
 from .facts import host_facts
 from .links import discover_links
 from .reading import Ethtool, Runner, Which, add_warning
 from .sysctl import read_forwarding, sysctl_writable
-from .systemd import NetworkdService, read_networkd_service, systemd_version
+from .systemd import NetworkdService, networkd_started_at, read_networkd_service, systemd_version
 
 
 @dataclass
@@ -43,6 +44,7 @@ class LiveState:
     sysctl_writable: Optional[bool]                   # False when /proc/sys/net is mounted read-only
     warnings: List[str] = field(default_factory=list)
     networkd: Optional[NetworkdService] = None
+    networkd_started_at: Optional[float] = None       # seconds since the epoch; None when it does not run
 
 
 def read_live_state(runner: Runner, which: Which, fs=None, ethtool: Optional[Ethtool] = None) -> LiveState:
@@ -86,4 +88,6 @@ def read_live_state(runner: Runner, which: Which, fs=None, ethtool: Optional[Eth
         sysctl_writable=writable,
         warnings=warnings,
         networkd=read_networkd_service(runner, which, fs),
+        # Only networkd.conf's forwarding keys (256+) make its start time matter.
+        networkd_started_at=networkd_started_at(fs) if version and version >= PER_LINK_FORWARDING_KEYS else None,
     )

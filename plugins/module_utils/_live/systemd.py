@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
+import os
 import re
-from typing import NamedTuple, Optional
+from typing import List, NamedTuple, Optional
 
 from .._parsing.versions import installed_versions
 from .reading import Runner, Which, parse_env_lines, read_text, run_tool
@@ -68,15 +69,12 @@ SYSTEMD_CGROUP_MOUNTS = {
 }
 
 
-def networkd_has_processes(fs) -> bool:
-    """Whether a process runs in systemd-networkd.service's cgroup.
+def networkd_pids(fs) -> List[int]:
+    """The processes in systemd-networkd.service's cgroup; empty when none is found.
 
     systemd runs every service in a cgroup of its own below the one PID 1 started in (a
     container's PID 1 starts below the host's root cgroup) and removes it once the service has
-    stopped, so a process there means networkd runs. Two small files answer that where
-    ``systemctl show`` asks PID 1 over D-Bus, which costs the host about 12 ms of CPU
-    (docs/performance.md). False only means no process was found: the caller then asks systemctl,
-    which also says why.
+    stopped, so a process there means networkd runs.
     """
     for line in (read_text(fs, "/proc/1/cgroup") or "").splitlines():
         fields = line.split(":", 2)
@@ -86,9 +84,44 @@ def networkd_has_processes(fs) -> bool:
         root = path[:-len("/init.scope")] if path.endswith("/init.scope") else path
         for mount in SYSTEMD_CGROUP_MOUNTS.get(controllers, ()):
             procs = read_text(fs, "%s%s/system.slice/%s/cgroup.procs" % (mount, root.rstrip("/"), NETWORKD_UNIT))
-            if procs and procs.strip():
-                return True
-    return False
+            pids = [int(word) for word in (procs or "").split() if word.isdigit()]
+            if pids:
+                return pids
+    return []
+
+
+def networkd_has_processes(fs) -> bool:
+    """Whether a process runs in systemd-networkd.service's cgroup.
+
+    Two small files answer that where ``systemctl show`` asks PID 1 over D-Bus, which costs the
+    host about 12 ms of CPU (docs/performance.md). False only means no process was found: the
+    caller then asks systemctl, which also says why.
+    """
+    return bool(networkd_pids(fs))
+
+
+def networkd_started_at(fs, clock_ticks=None) -> Optional[float]:
+    """When the running systemd-networkd started, in seconds since the epoch; None when unknown.
+
+    networkd reads networkd.conf only when it starts (docs/internals/forwarding-semantics.md,
+    "The global write"), so this tells whether the running daemon has seen the files. The start
+    is field 22 of /proc/<pid>/stat (clock ticks after boot) plus ``btime`` of /proc/stat
+    (the boot, whole seconds), for the earliest process of networkd's cgroup.
+    """
+    boot = None
+    for line in (read_text(fs, "/proc/stat") or "").splitlines():
+        if line.startswith("btime "):
+            boot = line.split()[1]
+    if boot is None or not boot.isdigit():
+        return None
+    ticks = clock_ticks or os.sysconf("SC_CLK_TCK")
+    starts = []
+    for pid in networkd_pids(fs):
+        text = read_text(fs, "/proc/%d/stat" % pid) or ""
+        fields = text[text.rfind(")") + 1:].split()   # the command name may hold spaces and parentheses
+        if len(fields) > 19 and fields[19].isdigit():
+            starts.append(int(fields[19]))
+    return int(boot) + min(starts) / float(ticks) if starts else None
 
 
 def read_networkd_service(runner: Runner, which: Which, fs=None) -> NetworkdService:

@@ -13,7 +13,7 @@ from .._parsing.procps import ProcpsVersion, installed_procps_version
 from .._parsing.sysctl_d import load_sysctl_config
 from .._parsing.versions import SPLIT_USR_REMOVED
 from .forwarding import ForwardingModel
-from .networkd_conf import load_networkd_conf
+from .networkd_conf import changed_since_start, load_networkd_conf
 from .runtimes import find_runtimes
 
 
@@ -30,11 +30,18 @@ class HostView:
     extra_paths: List[str] = field(default_factory=list)
     # The running host's procps-ng (`sysctl --version`, _live/sysctl.py); asked only when it matters.
     procps_reader: Optional[Callable[[], Optional[ProcpsVersion]]] = None
+    # When the running networkd started (seconds since the epoch), and mtime(path) of the files: a
+    # networkd.conf changed since then is not what the daemon uses (_live/systemd.py, _live/reading.py).
+    networkd_started_at: Optional[float] = None
+    mtime: Optional[Callable[[str], Optional[float]]] = None
 
     def load(self):
         """Parse every configuration layer and build the model."""
         self.configuration = load_network_configuration(self.fs, self.version, self.facts, self.extra_paths)
         self.networkd_conf = load_networkd_conf(self.fs, self.version)
+        self.networkd_conf_changed = (changed_since_start(self.networkd_conf, self.version,
+                                                          self.networkd_started_at, self.mtime)
+                                      if self.mtime is not None else [])
         self.sysctl = load_sysctl_config(self.fs, split_usr=self.version < SPLIT_USR_REMOVED)
         if self.sysctl.procps_matters:
             # The program the host runs, else the package database below the root.

@@ -92,6 +92,33 @@ def load_networkd_conf(fs, version):
     return conf
 
 
+# Whole seconds of /proc/stat's btime and one clock tick: a file written within a second of
+# networkd's start may have been read by it.
+START_TIME_MARGIN = 1.0
+
+
+def changed_since_start(conf, version, started_at, mtime):
+    """The networkd.conf files and drop-in directories modified after networkd started.
+
+    networkd reads networkd.conf and its drop-ins only when it starts
+    (docs/internals/forwarding-semantics.md, "The global write"): a file changed
+    since then holds a global IPv4Forwarding=/IPv6Forwarding= (256+) that the
+    running daemon does not use yet. A drop-in added or removed since then
+    changes its directory's time. A main file added to or removed from /run,
+    /usr/local/lib or /usr/lib is not seen (those directories change for many
+    reasons). ``mtime(path)`` gives seconds since the epoch, or None.
+    """
+    if version < PER_LINK_FORWARDING_KEYS or started_at is None:
+        return []
+    paths = conf.files + config_dirs(version, "systemd/networkd.conf.d")
+    changed = []
+    for path in paths:
+        modified = mtime(path)
+        if modified is not None and modified > started_at + START_TIME_MARGIN:
+            changed.append(path)
+    return changed
+
+
 def _apply_tristate(setting, assignment, warnings):
     """config_parse_tristate: empty resets to unset, an invalid value is ignored."""
     if not assignment.value:

@@ -233,6 +233,11 @@ def sysctl_report(view):
 def collect_warnings(view, covered):
     warnings = (list(view.networkd_conf.warnings) + list(view.networkd_conf.errors) + list(view.sysctl.warnings)
                 + list(view.runtime_warnings))
+    if view.networkd_conf_changed:
+        warnings.append("%s changed after systemd-networkd started: the running networkd keeps the global "
+                        "IPv4Forwarding=/IPv6Forwarding= it read at its start until it restarts, while the "
+                        "predictions use the files as they are now; apply them with "
+                        "`systemctl restart systemd-networkd`" % ", ".join(view.networkd_conf_changed))
     for link in covered:
         plan = view.model.plans[link.name]
         warnings.extend(plan.settings.warnings)

@@ -10,7 +10,13 @@ import os
 import pytest
 
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import MemoryFileSystem
-from ansible_collections.hostnet.networkd.plugins.module_utils._live.systemd import NetworkdService, networkd_problem, read_networkd_service, systemd_version
+from ansible_collections.hostnet.networkd.plugins.module_utils._live.systemd import (
+    NetworkdService,
+    networkd_problem,
+    networkd_started_at,
+    read_networkd_service,
+    systemd_version,
+)
 from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils._live.fake_host import (
     ALL_TOOLS,
     DEFAULT_ANSWERS,
@@ -185,3 +191,29 @@ def test_a_unit_that_cannot_be_loaded_says_so():
     assert networkd_problem(NetworkdService(True, "bad-setting", "inactive", "dead")) == (
         "systemd-networkd.service cannot be loaded (LoadState=bad-setting): "
         "see `systemctl status systemd-networkd.service`.")
+
+
+# --------------------------------------------------------------------------- when networkd started
+
+def networkd_process(starttime_ticks, comm="systemd-networkd"):
+    """/proc files of a host whose networkd (pid 380) started ``starttime_ticks`` after boot (btime 1796600000)."""
+    stat = "380 (%s) S 1 380 380 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 %d 2 3" % (comm, starttime_ticks)
+    return {"/proc/1/cgroup": b"0::/init.scope\n", "/sys/fs/cgroup/" + NETWORKD_PROCS: b"380\n",
+            "/proc/380/stat": stat.encode(), "/proc/stat": b"cpu  1 2 3\nbtime 1796600000\nprocesses 9\n"}
+
+
+def test_networkd_start_time_is_boot_time_plus_its_start_in_clock_ticks():
+    fs = MemoryFileSystem(networkd_process(12345))
+    assert networkd_started_at(fs, clock_ticks=100) == 1796600000 + 123.45
+
+
+def test_a_command_name_with_spaces_and_parentheses_does_not_shift_the_fields():
+    fs = MemoryFileSystem(networkd_process(500, comm="a) b (c"))
+    assert networkd_started_at(fs, clock_ticks=100) == 1796600005.0
+
+
+@pytest.mark.parametrize("missing", ["/proc/380/stat", "/proc/stat", "/sys/fs/cgroup/" + NETWORKD_PROCS])
+def test_networkd_start_time_is_unknown_when_a_file_is_missing(missing):
+    files = networkd_process(12345)
+    del files[missing]
+    assert networkd_started_at(MemoryFileSystem(files), clock_ticks=100) is None

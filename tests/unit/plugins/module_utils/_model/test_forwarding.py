@@ -14,6 +14,7 @@ from ansible_collections.hostnet.networkd.plugins.module_utils._files.view impor
 from ansible_collections.hostnet.networkd.plugins.module_utils._matching.facts import HostFacts
 from ansible_collections.hostnet.networkd.plugins.module_utils._model.host import HostView
 from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.procps import ProcpsVersion
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import audit_report
 from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.versions import forwarding_band
 
 from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils.hosts import DOCKER_HOST_LINKS, LO, UPLINK, host, link_entry, network, report
@@ -374,3 +375,18 @@ def test_link_of_another_manager_is_left_alone_and_the_audit_says_why():
     row = next(row for row in result["network_files"] if row["path"] == ETC + "10-up.network")
     assert "governed_links" not in row and "other_matches" not in row      # compact rows leave out empty keys
     assert link_entry(report(files, 257, live=LIVE_ON), "uplink0")["managed_by"] is None
+
+
+def test_networkd_conf_changed_after_networkd_started_is_a_warning():
+    files = {ETC + "10-up.network": network(), CONF_D + "10-harden.conf": "[Network]\nIPv4Forwarding=no\n"}
+    fs = MemoryFileSystem({path: content.encode() if isinstance(content, str) else content
+                           for path, content in files.items()})
+    mtimes = {CONF_D + "10-harden.conf": 2000.0, CONF_D.rstrip("/"): 2000.0}
+    view = HostView(version=257, fs=fs, links=DOCKER_HOST_LINKS, facts=HostFacts(), live_values=LIVE_ON,
+                    networkd_started_at=1000.0, mtime=mtimes.get).load()
+    result = audit_report(view, view.links[1:2], ("ipv4",))
+    warning = next(w for w in result["warnings"] if "after systemd-networkd started" in w)
+    assert CONF_D + "10-harden.conf" in warning and "restart" in warning
+    quiet = HostView(version=257, fs=fs, links=DOCKER_HOST_LINKS, facts=HostFacts(), live_values=LIVE_ON,
+                     networkd_started_at=3000.0, mtime=mtimes.get).load()
+    assert not any("after systemd-networkd started" in w for w in audit_report(quiet, quiet.links[1:2], ("ipv4",))["warnings"])

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import MemoryFileSystem, Symlink
-from ansible_collections.hostnet.networkd.plugins.module_utils._model.networkd_conf import load_networkd_conf
+from ansible_collections.hostnet.networkd.plugins.module_utils._model.networkd_conf import changed_since_start, load_networkd_conf
 
 MAIN = "/etc/systemd/networkd.conf"
 DROPIN = "/etc/systemd/networkd.conf.d/50-main.conf"
@@ -59,3 +59,32 @@ def test_linked_main_file_is_found_below_a_real_root(tmp_path):
     (tmp_path / "etc/systemd/networkd.conf").symlink_to("/etc/systemd/networkd.conf.d/50-main.conf")
     conf = load_networkd_conf(RootFileSystem(str(tmp_path)), 257)
     assert conf.files == [DROPIN]
+
+
+# --------------------------------------------------------------------------- changed since networkd started
+
+STARTED = 1796600123.0
+
+
+def test_files_and_dropin_directories_changed_after_networkd_started_are_named():
+    conf = load({MAIN: b"[Network]\n", DROPIN: HARDEN})
+    mtimes = {MAIN: STARTED - 3600, DROPIN: STARTED + 60, "/etc/systemd/networkd.conf.d": STARTED + 60}
+    assert changed_since_start(conf, 257, STARTED, mtimes.get) == [DROPIN, "/etc/systemd/networkd.conf.d"]
+
+
+def test_a_removed_dropin_shows_in_its_directory():
+    conf = load({MAIN: b"[Network]\n"})
+    mtimes = {MAIN: STARTED - 3600, "/run/systemd/networkd.conf.d": STARTED + 5}
+    assert changed_since_start(conf, 257, STARTED, mtimes.get) == ["/run/systemd/networkd.conf.d"]
+
+
+def test_a_change_within_a_second_of_the_start_is_not_reported():
+    """The start time is known to the clock tick and boot time to the second: a margin of one second."""
+    conf = load({DROPIN: HARDEN})
+    assert changed_since_start(conf, 257, STARTED, {DROPIN: STARTED + 0.9}.get) == []
+
+
+def test_nothing_is_reported_before_256_or_without_a_start_time():
+    conf = load({DROPIN: HARDEN}, version=255)
+    assert changed_since_start(conf, 255, STARTED, {DROPIN: STARTED + 60}.get) == []
+    assert changed_since_start(load({DROPIN: HARDEN}), 257, None, {DROPIN: STARTED + 60}.get) == []
