@@ -716,8 +716,12 @@ from ansible_collections.hostnet.networkd.plugins.module_utils._ansible.host imp
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.atomic import write_atomically
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import OverlayFileSystem, RootFileSystem
 from ansible_collections.hostnet.networkd.plugins.module_utils._model.host import HostView
-from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.versions import config_dirs, network_dirs
-from ansible_collections.hostnet.networkd.plugins.module_utils._plan.forwarding import plan_forwarding, resolved_syntax
+from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.versions import network_dirs
+from ansible_collections.hostnet.networkd.plugins.module_utils._plan.forwarding import (
+    paths_outside_config_dirs,
+    plan_forwarding,
+    resolved_syntax,
+)
 from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import affected_links, at_risk, audit_report, residual_risks
 from ansible_collections.hostnet.networkd.plugins.module_utils._report.evidence import build_evidence
 
@@ -758,16 +762,8 @@ def covered_paths(module, fs, version):
 
 def check_inside_config_dirs(module, changes, version):
     """Refuse any write that is not a .network file, a drop-in of one, or a networkd.conf.d drop-in."""
-    network = network_dirs(version)
-    conf_d = config_dirs(version, "systemd/networkd.conf.d")
-    for change in changes:
-        directory, name = os.path.split(change.path)
-        parent = os.path.dirname(directory)
-        allowed = ((directory in network and name.endswith(".network"))
-                   or (parent in network and directory.endswith(".network.d") and name.endswith(".conf"))
-                   or (directory in conf_d and name.endswith(".conf")))
-        if not allowed:
-            module.fail_json(msg="refusing to write %s: outside the networkd configuration directories" % change.path)
+    for path in paths_outside_config_dirs(changes, version):
+        module.fail_json(msg="refusing to write %s: outside the networkd configuration directories" % path)
 
 
 def write_change(module, fs, change):

@@ -3,13 +3,15 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Plan the files that make networkd keep forwarding on or off for the covered links (and globally).
 
-networkd_forwarding writes the plan; docker_host_state plans the same to tell the role whether a
-run would change anything, so both answer alike.
+networkd_forwarding writes the plan; docker_host_info plans the same for the role docker_host_network,
+so both answer alike.
 """
 
 from __future__ import annotations
 
-from .._parsing.versions import ONE_WAY_GLOBAL, PER_LINK_FORWARDING_KEYS
+import posixpath
+
+from .._parsing.versions import ONE_WAY_GLOBAL, PER_LINK_FORWARDING_KEYS, config_dirs, network_dirs
 
 
 def resolved_syntax(syntax, version):
@@ -62,3 +64,22 @@ def plan_forwarding(view, covered, paths, families, syntax, desired, scope, drop
         else:
             planner.plan_global(view.networkd_conf)
     return planner.changes(), warnings
+
+
+def paths_outside_config_dirs(changes, version):
+    """The paths of ``changes`` that are not a .network file, a drop-in of one, or a networkd.conf.d drop-in.
+
+    The modules refuse to write them: the planner edits networkd's configuration, nothing else.
+    """
+    network = network_dirs(version)
+    conf_d = config_dirs(version, "systemd/networkd.conf.d")
+    refused = []
+    for change in changes:
+        directory, name = posixpath.split(change.path)
+        parent = posixpath.dirname(directory)
+        allowed = ((directory in network and name.endswith(".network"))
+                   or (parent in network and directory.endswith(".network.d") and name.endswith(".conf"))
+                   or (directory in conf_d and name.endswith(".conf")))
+        if not allowed:
+            refused.append(change.path)
+    return refused
