@@ -148,6 +148,8 @@ ecosystem: eco-venv $(LINK)
 	        && ansible-doc hostnet.networkd.networkd_forwarding > /dev/null \
 	        && ansible-doc hostnet.networkd.forward_policy > /dev/null \
 	        && ansible-doc hostnet.networkd.networkd_rollback > /dev/null \
+	        && ansible-doc hostnet.networkd.docker_host_info > /dev/null \
+	        && ansible-doc hostnet.networkd.docker_host_apply > /dev/null \
 	        && ansible-doc -t role hostnet.networkd.docker_host_network > /dev/null \
 	        && ansible-playbook -i localhost, --syntax-check hostnet.networkd.audit hostnet.networkd.docker_host'
 	# The execution environment definition: ansible-builder writes its build context.
