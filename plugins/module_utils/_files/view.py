@@ -15,19 +15,41 @@ import os
 import posixpath
 import stat
 
-READ_SIZE = 64 * 1024
+from .confined import MAX_FILE_SIZE, ConfinedRoot
 
 
 class FileSystemView:
     """What the library needs to know about files: names, bytes, masks."""
 
+    def why_not_a_file(self, path):
+        """Why ``path`` is no file to read, in a few words ("a FIFO, not a regular file", "a dangling symlink")."""
+        try:
+            self.read_bytes(path)
+        except FileNotFoundError:
+            listed = posixpath.basename(path) in self.list_dir(posixpath.dirname(path))
+            return "a dangling symlink" if listed else "missing"
+        except OSError as error:
+            return error.strerror or str(error)
+        return "not a regular file"
+
     def list_dir(self, path):
         """Names in the directory ``path``; empty when it is missing or not a directory."""
         raise NotImplementedError
 
-    def read_bytes(self, path):
-        """The bytes of the file at ``path``; raises OSError when it cannot be read."""
+    def read_bytes(self, path, limit=MAX_FILE_SIZE):
+        """The bytes of the file at ``path``; raises OSError when it cannot be read.
+
+        Files that are not regular or hold more than ``limit`` bytes are refused (OSError).
+        """
         raise NotImplementedError
+
+    def real_directory(self, path):
+        """``path`` with its symlinks resolved inside the view (merged /usr: /lib/x is /usr/lib/x)."""
+        return path
+
+    def problems(self):
+        """Sentences about what could not be read (a directory that cannot be listed), for warnings."""
+        return []
 
     def is_dir(self, path):
         raise NotImplementedError
@@ -43,119 +65,78 @@ class FileSystemView:
         """
         raise NotImplementedError
 
-    def real_directory(self, path):
-        """``path`` with its symlinks resolved inside the view (merged /usr: /lib/x is /usr/lib/x)."""
-        return path
-
 
 class RootFileSystem(FileSystemView):
-    """The real filesystem below ``root`` (``/`` for the running host).
+    """The real filesystem below ``root`` (``/`` for the running host), read through confined.py.
 
-    Absolute symlinks are resolved inside the root, as systemd would see them
-    from within a chroot, so auditing a mounted image never reads the host's files.
+    Symlinks are resolved inside the root, as systemd would see them from within a chroot, so
+    auditing a mounted image never reads the host's files. Only regular files are read, up to
+    MAX_FILE_SIZE; anything else is an OSError of that file (RefusedFile says why).
+    Directories that exist but cannot be listed read as empty and are named in problems().
     """
 
     def __init__(self, root="/"):
-        self.root = os.path.abspath(root)
-        self._host_prefix = self.root + "/"
-        # In-root path -> (resolved in-root path, st_mode, st_size), both None when it cannot be
-        # examined. The view is read while nothing changes the tree (the module writes only after
-        # its last read), and an audit asks is_file(), is_masked() and read_bytes() of thousands
-        # of files in the same few directories: each path component costs one lstat(), once.
+        self.confined = ConfinedRoot(root)
+        self.root = self.confined.root
+        # In-root path -> (resolved in-root path, lstat result or None, OSError or None). The view
+        # is read while nothing changes the tree (the module writes through a ConfinedRoot of its
+        # own, after its last read), and an audit asks is_file(), is_masked() and read_bytes() of
+        # thousands of files in the same few directories.
         self._lookups = {}
+        self._problems = []
 
     def host_path(self, path):
-        """The path on the controller's or target's real filesystem for ``path`` inside the root."""
-        return self._host_prefix + path.lstrip("/") if self.root != "/" else path
+        """Where ``path`` is on the host: for messages only, never opened."""
+        return self.confined.host_path(path)
 
-    def _lookup(self, path, depth=0):
-        """(resolved in-root path, st_mode, st_size); symlinks are followed inside the root.
+    def problems(self):
+        return list(self._problems)
 
-        The resolved path is never a symlink, so its lstat() is the stat() a
-        caller would otherwise make.
-        """
+    def _lookup(self, path):
+        """(resolved in-root path, its stat or None); (None, None) when the path cannot be resolved."""
         found = self._lookups.get(path)
         if found is None:
-            normalized = posixpath.normpath("/" + path.lstrip("/"))
-            found = self._lookups.get(normalized)
-            if found is None:
-                found = self._lookups[normalized] = self._follow(normalized, depth)
+            try:
+                directory, name, status = self.confined.resolve(path)
+                if name is None:        # the path ends on a directory itself: the root, a "..", a link to "."
+                    status = os.fstat(self.confined.descriptor(directory))
+                found = (self.confined.joined(directory, name), status)
+            except OSError:
+                found = (None, None)
             self._lookups[path] = found
         return found
 
-    def _follow(self, path, depth):
-        """Resolve normalized ``path``: its directory through the cache, then its last component."""
-        if depth > 32:
-            raise OSError(errno.ELOOP, "Too many levels of symbolic links", path)
-        directory, name = posixpath.split(path)
-        if not name:
-            return ("/",) + _mode_and_size(os.stat, self.root)    # the root itself may be a symlink on the host
-        parent = self._lookup(directory, depth)[0]
-        candidate = posixpath.join(parent, name)
-        mode, size = _mode_and_size(os.lstat, self.host_path(candidate))
-        if mode is not None and stat.S_ISLNK(mode):
-            target = os.readlink(self.host_path(candidate))
-            return self._lookup(target if target.startswith("/") else posixpath.join(parent, target), depth + 1)
-        return candidate, mode, size
-
-    def _resolve(self, path):
-        """Follow symlinks inside the root; returns the resolved in-root path."""
-        return self._lookup(path)[0]
-
     def real_directory(self, path):
-        try:
-            return self._resolve(path)
-        except OSError:
-            return path
+        resolved = self._lookup(path)[0]
+        return path if resolved is None else resolved
 
     def list_dir(self, path):
         try:
-            return sorted(os.listdir(self.host_path(self._resolve(path))))
-        except OSError:
+            return self.confined.list_dir(path)
+        except FileNotFoundError:
+            return []
+        except OSError as error:
+            problem = ("%s: directory cannot be read (%s): the files in it are not counted, so the prediction "
+                       "is incomplete" % (path, error.strerror or error))
+            if problem not in self._problems:
+                self._problems.append(problem)
             return []
 
-    def read_bytes(self, path):
-        # os.open() and os.read() rather than open(): no file object to build, no fstat().
-        descriptor = os.open(self.host_path(self._resolve(path)), os.O_RDONLY | os.O_CLOEXEC)
-        try:
-            chunks = []
-            chunk = os.read(descriptor, READ_SIZE)
-            while chunk:
-                chunks.append(chunk)
-                chunk = os.read(descriptor, READ_SIZE)
-            return b"".join(chunks)
-        finally:
-            os.close(descriptor)
+    def read_bytes(self, path, limit=MAX_FILE_SIZE):
+        return self.confined.read_bytes(path, limit)
 
     def is_dir(self, path):
-        try:
-            mode = self._lookup(path)[1]
-        except OSError:
-            return False
-        return mode is not None and stat.S_ISDIR(mode)
+        status = self._lookup(path)[1]
+        return status is not None and stat.S_ISDIR(status.st_mode)
 
     def is_file(self, path):
-        try:
-            resolved, mode, _size = self._lookup(path)
-        except OSError:
-            return False
-        return resolved == "/dev/null" or (mode is not None and stat.S_ISREG(mode))
+        resolved, status = self._lookup(path)
+        return resolved == "/dev/null" or (status is not None and stat.S_ISREG(status.st_mode))
 
     def is_masked(self, path):
-        try:
-            resolved, _mode, size = self._lookup(path)
-        except OSError:
-            return False
-        return resolved == "/dev/null" or size == 0
-
-
-def _mode_and_size(stat_call, host_path):
-    """(st_mode, st_size) from ``stat_call(host_path)``, (None, None) when the path cannot be examined."""
-    try:
-        status = stat_call(host_path)
-    except OSError:
-        return None, None
-    return status.st_mode, status.st_size
+        resolved, status = self._lookup(path)
+        return resolved == "/dev/null" or (status is not None and stat.S_ISREG(status.st_mode)
+                                           and status.st_size == 0)
 
 
 class Symlink:
@@ -199,15 +180,17 @@ class MemoryFileSystem(FileSystemView):
         except OSError:
             return path
 
-    def read_bytes(self, path):
+    def read_bytes(self, path, limit=MAX_FILE_SIZE):
         resolved = self._resolve(path)
         if resolved == "/dev/null":
             return b""
         entry = self.files.get(resolved)
         if entry is None:
             if self.is_dir(resolved):
-                raise OSError(errno.EISDIR, "Is a directory", path)
+                raise OSError(errno.EISDIR, "a directory, not a regular file", path)
             raise OSError(errno.ENOENT, "No such file or directory", path)
+        if len(entry) > limit:
+            raise OSError(errno.EFBIG, "%d bytes, larger than the limit of %d bytes" % (len(entry), limit), path)
         return entry
 
     def is_dir(self, path):
@@ -257,12 +240,15 @@ class OverlayFileSystem(FileSystemView):
                 names.add(name)
         return sorted(names)
 
-    def read_bytes(self, path):
+    def read_bytes(self, path, limit=MAX_FILE_SIZE):
         if path in self.changes:
             if self.changes[path] is None:
                 raise OSError(errno.ENOENT, "No such file or directory", path)
             return self.changes[path]
-        return self.base.read_bytes(path)
+        return self.base.read_bytes(path, limit)
+
+    def problems(self):
+        return self.base.problems()
 
     def is_dir(self, path):
         prefix = path.rstrip("/") + "/"
