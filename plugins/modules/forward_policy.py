@@ -368,11 +368,11 @@ warnings:
   elements: str
 """
 
-import os
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.hostnet.networkd.plugins.module_utils._files.atomic import write_atomically
+from ansible_collections.hostnet.networkd.plugins.module_utils._ansible.files import write_changes
+from ansible_collections.hostnet.networkd.plugins.module_utils._files.changeset import Change
+from ansible_collections.hostnet.networkd.plugins.module_utils._files.confined import ConfinedRoot
 from ansible_collections.hostnet.networkd.plugins.module_utils._firewall.live import read_firewall, read_text_file
 from ansible_collections.hostnet.networkd.plugins.module_utils._firewall.model import (
     FAMILY_WORDS,
@@ -399,16 +399,25 @@ def run_or_fail(module, argv, done, result):
                          **result)
 
 
-def write_unit(module, text, done, result):
-    """Atomically replace the unit file; an existing one keeps its owner, mode and SELinux context."""
-    exists = os.path.exists(UNIT_PATH)
-    context = module.selinux_context(UNIT_PATH) if exists else module.selinux_default_context(UNIT_PATH)
+def write_unit(module, before, text, done, result):
+    """Replace the unit file, unless it changed since it was read (``before``, its text or None).
+
+    Written through the collection's one writer: an existing file keeps its owner, mode and
+    SELinux context, a symlink in the way is never followed out of /, a FIFO is never opened.
+    """
+    root = ConfinedRoot("/")
     try:
-        write_atomically(UNIT_PATH, text.encode("utf-8"))
+        current = root.read_bytes(UNIT_PATH)
+    except FileNotFoundError:
+        current = None
     except OSError as error:
         module.fail_json(msg="could not write %s: %s; done before it: %s"
                              % (UNIT_PATH, error.strerror or error, "; ".join(done) or "nothing"), **result)
-    module.set_context_if_different(UNIT_PATH, context, False)
+    if (None if current is None else current.decode("utf-8", "replace")) != before:
+        module.fail_json(msg="could not write %s: the file changed since it was read; done before it: %s"
+                             % (UNIT_PATH, "; ".join(done) or "nothing"), **result)
+    write_changes(module, root, [Change(UNIT_PATH, current, text.encode("utf-8"))], result,
+                  done="; ".join(done) or "nothing")
 
 
 def apply_plan(module, plan, systemctl, result):
@@ -418,7 +427,7 @@ def apply_plan(module, plan, systemctl, result):
         run_or_fail(module, change.command, done, result)
         done.append(" ".join(change.command))
     if plan.write_unit:
-        write_unit(module, plan.unit_text, done, result)
+        write_unit(module, plan.before_unit, plan.unit_text, done, result)
         done.append("wrote %s" % UNIT_PATH)
         run_or_fail(module, [systemctl, "daemon-reload"], done, result)
         done.append("systemctl daemon-reload")

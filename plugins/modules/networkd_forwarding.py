@@ -30,6 +30,25 @@ description:
     get a drop-in under C(/etc/systemd/network/<name>.network.d/), which survives
     regeneration and upgrades. Writes are atomic and keep owner, group, mode
     and SELinux context.
+  - The changes of a run are applied together or not at all. Every new content is written to a
+    hidden temporary file first, then each file is compared with what was read and renamed into
+    place; when a step fails, the files already replaced get their old content back, and the
+    failure says which files were and were not changed. Two runs on the same O(root) wait for each
+    other on the lock file C(/etc/systemd/.hostnet-networkd.lock) below it (at most 60 seconds, then
+    the run fails without changing anything), and a run that waited plans again from the files as
+    the other run left them.
+  - Every path below O(root) is resolved as in a chroot, for reading and for writing. An absolute
+    symlink is followed from O(root), C(..) stops at O(root), and files are opened, created,
+    renamed and removed relative to their resolved directory, so nothing outside O(root) is read,
+    written, created or removed, whatever symlinks the image holds.
+  - Only regular files of at most 4 MiB (4194304 bytes) are read. networkd itself refuses a line
+    over 1 MiB, and the largest .network, networkd.conf or sysctl.d file of the sixteen
+    distribution layouts of the tests and of the Debian lab images is under 3 KiB. A FIFO, a
+    device, a socket, a directory where a file belongs, or a larger file is never opened for
+    reading; it becomes an error of that file, with the reason, in RV(network_files) or
+    RV(warnings).
+  - File names and contents that are not UTF-8 are returned with each such byte written as
+    C(\xNN), in results, diffs and warnings, in check mode too.
   - The global setting is written to a networkd.conf.d drop-in, which networkd parses after
     networkd.conf. networkd.conf itself is never edited; its overridden key is reported in
     RV(global.ipv4.overridden).
@@ -72,7 +91,7 @@ options:
       - Names or shell globs of the links to cover, matched against link names
         and alternative names.
       - Defaults to every link but C(lo) in audit mode. With O(state=enabled) or
-        O(state=disabled), O(interfaces) or O(paths) is required.
+        O(state=disabled), O(interfaces) or O(paths) is required, and an empty list is an error.
       - A glob (with C(*), C(?) or C([)) that matches no link is fine, so that a fleet can share one list.
         A name that matches no link is an error, unless O(missing_interfaces=ignore).
     type: list
@@ -127,10 +146,14 @@ options:
         the installed C(libsystemd-shared-<N>.so) when there is exactly one, else
         with C(networkctl --version) (or C(systemctl --version)); below another
         O(root), from the newest installed C(libsystemd-shared).
+      - From 219 (the first networkd with a forwarding setting) to 299. Releases after
+        the newest one tested are modelled like 257; a number outside that range is an error.
     type: int
   root:
     description:
-      - The filesystem root to read and fix, for a mounted image or a chroot.
+      - The filesystem root to read and fix, for a mounted image or a chroot. It must be an
+        existing directory.
+      - Symlinks below it are resolved inside it, as in a chroot, for every read and write.
       - With a root other than C(/) there is no live state; pass O(links) to
         describe the links to predict for. Without O(links) no link is predicted, a warning says so, and
         the result holds the global settings with their RV(global.ipv4.risk) and the files that put every link
@@ -138,11 +161,20 @@ options:
     type: path
     default: /
   dropin_name:
-    description: File name of the drop-ins this module writes.
+    description:
+      - File name of the drop-ins this module writes.
+      - It must be a name networkd reads, or the fix would never apply. It ends in C(.conf),
+        does not start with a dot (networkd skips hidden files), has no C(/) and no control
+        character (no newline), and is at most 226 bytes long, so that a backup's suffix
+        still fits the file-name limit of 255 bytes.
     type: str
     default: 50-hostnet-forwarding.conf
   backup:
-    description: Keep a timestamped copy of every file before changing it.
+    description:
+      - Keep a timestamped copy of every file before changing it, beside it, named as Ansible's
+        backups are (C(<file>.<pid>.<YYYY-MM-DD@HH:MM:SS>~)).
+      - The copy is of the file the path leads to inside O(root); a symlink is followed
+        inside O(root), never to the host's file of the same name.
     type: bool
     default: false
   fail_on_risk:
@@ -693,31 +725,46 @@ networkd:
 warnings:
   description:
     - What networkd would log and ignore, and what the module could not decide.
+    - A directory that cannot be listed (permissions) is named, with a reminder that the prediction
+      is incomplete without its files.
     - Ansible also shows each one as a task warning.
   returned: when there is something to warn about
   type: list
   elements: str
   sample: ["/etc/systemd/network/10-uplink0.network:6: IPForward= setting is deprecated and has no effect on systemd 257; use IPv4Forwarding=/IPv6Forwarding="]
 backup_files:
-  description: The backups made when O(backup=true).
+  description: The backups made when O(backup=true), where they are on the target (below O(root), symlinks resolved).
   returned: when backups were made
   type: list
   elements: str
 """
 
+import dataclasses
 import fnmatch
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.hostnet.networkd.plugins.module_utils._ansible.argspec import LINK_SPEC
+from ansible_collections.hostnet.networkd.plugins.module_utils._ansible.files import write_changes
 from ansible_collections.hostnet.networkd.plugins.module_utils._ansible.host import covered_links, read_host
-from ansible_collections.hostnet.networkd.plugins.module_utils._files.atomic import write_atomically
+from ansible_collections.hostnet.networkd.plugins.module_utils._ansible.text import (
+    check_serializable,
+    controller_safe,
+    escape_bytes,
+    escape_module_output,
+)
+from ansible_collections.hostnet.networkd.plugins.module_utils._files.changeset import LockFailed, root_lock
+from ansible_collections.hostnet.networkd.plugins.module_utils._files.confined import root_problem
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import OverlayFileSystem, RootFileSystem
 from ansible_collections.hostnet.networkd.plugins.module_utils._model.host import HostView
-from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.versions import network_dirs
+from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.versions import (
+    NEWEST_ACCEPTED,
+    OLDEST_MODELLED,
+    network_dirs,
+)
 from ansible_collections.hostnet.networkd.plugins.module_utils._plan.forwarding import (
+    dropin_name_problem,
     paths_outside_config_dirs,
     plan_forwarding,
     resolved_syntax,
@@ -744,6 +791,24 @@ ARGUMENT_SPEC = dict(
 )
 
 
+def check_parameters(module):
+    """Refuse what the argument spec cannot: a drop-in networkd would skip, an unknown version, no link, no root."""
+    params = module.params
+    problem = dropin_name_problem(params["dropin_name"])
+    if problem:
+        module.fail_json(msg="dropin_name: %r %s" % (params["dropin_name"], problem))
+    version = params["systemd_version"]
+    if version is not None and not OLDEST_MODELLED <= version <= NEWEST_ACCEPTED:
+        module.fail_json(msg="systemd_version: %d is not a systemd version this module models (%d to %d)"
+                             % (version, OLDEST_MODELLED, NEWEST_ACCEPTED))
+    if params["state"] != "audit" and params["interfaces"] == []:
+        module.fail_json(msg="interfaces: an empty list covers no link, so state=%s would change nothing; name the "
+                             "links to fix, or leave interfaces out and give paths" % params["state"])
+    problem = root_problem(params["root"])
+    if problem:
+        module.fail_json(msg=problem)
+
+
 def covered_paths(module, fs, version):
     """The files of the paths parameter, each checked to lie in networkd's directories."""
     directories = network_dirs(version)
@@ -766,59 +831,21 @@ def check_inside_config_dirs(module, changes, version):
         module.fail_json(msg="refusing to write %s: outside the networkd configuration directories" % path)
 
 
-def write_change(module, fs, change):
-    """Atomically replace, create or remove one file; returns the backup path or None.
-
-    A replaced file keeps its owner, group, mode and SELinux context; a new one gets 0644 and the
-    default context of its directory.
-    """
-    real = fs.host_path(change.path)
-    exists = os.path.exists(real)
-    backup = module.backup_local(real) if module.params["backup"] and exists else None
-    if change.after is None:
-        os.unlink(real)
-        return backup
-    directory = os.path.dirname(real)
-    if not os.path.isdir(directory):
-        os.makedirs(directory, 0o755)
-    context = module.selinux_context(real) if exists else module.selinux_default_context(real)
-    write_atomically(real, change.after)
-    module.set_context_if_different(real, context, False)
-    return backup
-
-
 def diff_of(change):
     return {
         "before_header": change.path,
         "after_header": change.path,
-        "before": to_text(change.before or b"", errors="surrogate_or_replace"),
-        "after": to_text(change.after or b"", errors="surrogate_or_replace"),
+        "before": escape_bytes(change.before),
+        "after": escape_bytes(change.after),
     }
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=ARGUMENT_SPEC,
-        supports_check_mode=True,
-        required_if=[
-            ("state", "enabled", ("interfaces", "paths"), True),
-            ("state", "disabled", ("interfaces", "paths"), True),
-        ],
-    )
+def plan_run(module, host, families, syntax):
+    """Load ``host`` (a HostView) and plan; returns (loaded view, covered links, changes, warnings)."""
     params = module.params
-    fs = RootFileSystem(params["root"])
-    view, networkd = read_host(module, fs, writes=params["state"] != "audit",
-                               systemd_version=params["systemd_version"], described_links=params["links"])
-    view = view.load()
-    if params["root"] != "/" and params["links"] is None:
-        module.warn("no links were described below root %s (the links option): no link is predicted; the result "
-                    "holds the global settings and the .network files that put every link they govern at risk "
-                    "(files_at_risk)" % params["root"])
-    families = ["ipv4", "ipv6"] if params["family"] == "both" else [params["family"]]
-    syntax = resolved_syntax(params["syntax"], view.version)
+    view = host.load()
     covered = covered_links(module, view.links, params["interfaces"], params["missing_interfaces"])
-    paths = covered_paths(module, fs, view.version)
-
+    paths = covered_paths(module, view.fs, view.version)
     changes, warnings = [], []
     if params["state"] != "audit":
         # Imported here, as in plan_forwarding: an audit does not load the planner.
@@ -831,12 +858,17 @@ def main():
         except FixError as error:
             module.fail_json(msg=str(error))
         check_inside_config_dirs(module, changes, view.version)
+    return view, covered, changes, warnings
+
+
+def report(module, view, covered, changes, warnings, families, syntax, networkd):
+    """The result of the run as the controller will receive it; the warnings go to the module."""
+    params = module.params
     if changes:
-        view = HostView(version=view.version, fs=OverlayFileSystem(fs, {c.path: c.after for c in changes}),
+        view = HostView(version=view.version, fs=OverlayFileSystem(view.fs, {c.path: c.after for c in changes}),
                         links=view.links, facts=view.facts, live_values=view.live_values,
                         ip_forward=view.ip_forward, procps_reader=view.procps_reader,
                         networkd_started_at=view.networkd_started_at, mtime=view.mtime).load()
-
     desired = 0 if params["state"] == "disabled" else 1
     result = audit_report(view, covered, families, desired, params["network_files"])
     for warning in warnings + result.pop("warnings"):
@@ -854,18 +886,53 @@ def main():
         result["networkd"] = networkd
     if module._diff:
         result["diff"] = [diff_of(change) for change in changes]
+    return controller_safe(result)
+
+
+def main():
+    module = escape_module_output(AnsibleModule(
+        argument_spec=ARGUMENT_SPEC,
+        supports_check_mode=True,
+        required_if=[
+            ("state", "enabled", ("interfaces", "paths"), True),
+            ("state", "disabled", ("interfaces", "paths"), True),
+        ],
+    ))
+    params = module.params
+    check_parameters(module)
+    fs = RootFileSystem(params["root"])
+    host, networkd = read_host(module, fs, writes=params["state"] != "audit",
+                               systemd_version=params["systemd_version"], described_links=params["links"])
+    if params["root"] != "/" and params["links"] is None:
+        module.warn("no links were described below root %s (the links option): no link is predicted; the result "
+                    "holds the global settings and the .network files that put every link they govern at risk "
+                    "(files_at_risk)" % params["root"])
+    families = ["ipv4", "ipv6"] if params["family"] == "both" else [params["family"]]
+    syntax = resolved_syntax(params["syntax"], host.version)
+    view, covered, changes, warnings = plan_run(module, host, families, syntax)
+
     if changes and not module.check_mode:
-        backups = []
-        for change in changes:
-            try:
-                backups.append(write_change(module, fs, change))
-            except OSError as error:
-                module.fail_json(msg="could not write %s: %s; files written before it: %s"
-                                     % (change.path, error.strerror or error,
-                                        ", ".join(c.path for c in changes[:changes.index(change)]) or "none"),
-                                 **result)
-        if any(backups):
-            result["backup_files"] = [b for b in backups if b]
+        # Another run on this root may be writing: once the lock is held, plan again from the files
+        # on disk and write that plan, each file compared with what was read just before it is replaced.
+        try:
+            with root_lock(fs.confined):
+                host = dataclasses.replace(host, fs=RootFileSystem(params["root"]))
+                view, covered, changes, warnings = plan_run(module, host, families, syntax)
+                result = report(module, view, covered, changes, warnings, families, syntax, networkd)
+                try:
+                    check_serializable(result)
+                except (TypeError, ValueError) as error:
+                    module.fail_json(msg="the result of this run could not be sent to the controller (%s); no file "
+                                         "was changed" % error)
+                if changes:
+                    backups = write_changes(module, view.fs.confined, changes, result)
+                    if backups:
+                        result["backup_files"] = controller_safe(backups)
+        except LockFailed as error:
+            module.fail_json(msg=str(error))
+    else:
+        result = report(module, view, covered, changes, warnings, families, syntax, networkd)
+
     risky = result["at_risk"] = at_risk(result, families)
     if params["fail_on_risk"] and params["state"] == "audit" and risky:
         module.fail_json(msg="forwarding at risk on: %s" % ", ".join(risky), **result)

@@ -63,7 +63,10 @@ def read_host(module, fs, writes, systemd_version=None, described_links=None):
         for warning in live.warnings:
             module.warn(warning)
         networkd = networkd_report(module, live.networkd, writes)
-    version = systemd_version or (live.systemd_version if live else None) or installed_version(fs)
+    if systemd_version is not None:
+        version = systemd_version
+    else:
+        version = (live.systemd_version if live else None) or installed_version(fs)
     if version is None:
         module.fail_json(msg="cannot tell the systemd version below %s: no networkctl or systemctl answers and no "
                              "libsystemd-shared is installed; set systemd_version" % fs.root)

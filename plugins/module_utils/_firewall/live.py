@@ -17,6 +17,7 @@ lists ``filter``. ``iptables-nft -S`` and ``nft -j list ruleset`` create nothing
 
 from __future__ import annotations
 
+from .._files.confined import ConfinedRoot
 from .._parsing.families import FAMILIES
 from .model import IPTABLES_COMMAND, UNIT_NAME, UNIT_PATH, XTABLES_WAIT, Command, Observation
 
@@ -25,11 +26,13 @@ FORWARDING = {"ipv4": "/proc/sys/net/ipv4/ip_forward", "ipv6": "/proc/sys/net/ip
 
 
 def read_text_file(path):
-    """The text of the real file ``path``, or None when it cannot be read: ``read_text`` on a live host."""
+    """The text of the real file ``path``, or None when it cannot be read: ``read_text`` on a live host.
+
+    Read through the confinement layer: only a regular file of sane size, never a FIFO that would block.
+    """
     try:
-        with open(path) as stream:
-            return stream.read()
-    except (IOError, OSError):
+        return ConfinedRoot("/").read_bytes(path).decode("utf-8", "replace")
+    except OSError:
         return None
 
 

@@ -48,6 +48,7 @@ class NetworkFile:
     conditions: Optional[ConditionVerdict] = None
     error: Optional[str] = None
     warnings: List[str] = field(default_factory=list)
+    bad_dropin: Optional[str] = None    # a drop-in that is no regular file, which makes networkd drop the network
 
     @property
     def name(self):
@@ -84,6 +85,12 @@ class NetworkConfiguration:
 
     files: List[NetworkFile]
     systemd_version: int
+
+    @property
+    def problems(self):
+        """Warnings about drop-ins that make networkd drop their whole network (a directory named x.conf)."""
+        return ["%s: remove it or make it a regular file" % network.error for network in self.files
+                if network.bad_dropin is not None]
 
     @property
     def loaded(self):
@@ -153,7 +160,7 @@ def load_network_file(fs, path, version, facts, existing_dropin_dirs=None):
     """Read, parse and verify one winning .network file as network_load_one() does."""
     network = NetworkFile(path=path)
     if not fs.is_file(path):
-        network.error = "%s: not a regular file or a dangling symlink, skipped" % path
+        network.error = "%s: %s, skipped" % (path, fs.why_not_a_file(path))
         return network
     if fs.is_masked(path):
         network.masked = True
@@ -162,6 +169,14 @@ def load_network_file(fs, path, version, facts, existing_dropin_dirs=None):
     for unit_path in [path] + network.dropins:
         if fs.is_masked(unit_path):
             continue  # an empty or /dev/null drop-in parses to nothing
+        if unit_path != path and not fs.is_file(unit_path):
+            # networkd lists drop-ins without looking at their type (conf_files_list_dropins()),
+            # then fails to read a directory and drops the whole network (docs/internals/
+            # file-safety.md, "Which files are read, and how much"). Never read here.
+            network.bad_dropin = unit_path
+            network.error = "%s: %s; networkd cannot load %s because of it" % (
+                unit_path, fs.why_not_a_file(unit_path), path)
+            return network
         try:
             raw = fs.read_bytes(unit_path)
         except OSError as error:

@@ -61,7 +61,15 @@ def load_networkd_conf(fs, version):
     and no other main file is tried; it is read once, as the drop-in. Hard
     links are the same inode too, but a view shows symlinks only.
     """
-    main_file = next((path for path in main_file_candidates(version) if fs.is_file(path)), None)
+    main_file, errors = None, []
+    for path in main_file_candidates(version):
+        if fs.is_file(path):
+            main_file = path
+            break
+        reason = fs.why_not_a_file(path)
+        if reason not in ("missing", "a dangling symlink"):     # networkd skips only what does not exist
+            errors.append("%s: cannot be read: %s" % (path, reason))
+            break
     dropins, _overridden = list_config_files(
         fs, config_dirs(version, "systemd/networkd.conf.d"), ".conf")
     if main_file is not None and version >= MAIN_CONF_READ_AS_DROPIN:
@@ -69,7 +77,7 @@ def load_networkd_conf(fs, version):
         if any(fs.real_directory(dropin) == real for dropin in dropins):
             main_file = None
     conf = NetworkdConf(main_file=main_file, dropins=dropins,
-                        forwarding={"ipv4": GlobalSetting(), "ipv6": GlobalSetting()})
+                        forwarding={"ipv4": GlobalSetting(), "ipv6": GlobalSetting()}, errors=errors)
     for path in conf.files:
         if fs.is_masked(path):
             continue

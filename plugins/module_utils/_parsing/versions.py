@@ -62,6 +62,11 @@ MAIN_CONF_READ_AS_DROPIN = 255
 # IPMasquerade= turns the global setting on when it is unset (PR #34014; in 257, a 256.x
 # backport is UNCONFIRMED).
 MASQUERADE_IMPLIES_GLOBAL = 257
+# The versions a systemd_version parameter may name. Before 219 networkd has no forwarding
+# setting to model. Releases after the newest one of the lab (262 in 2026) are modelled as the
+# 257+ band; 300 is years away (two releases a year), so a larger number is taken for a typo.
+OLDEST_MODELLED = IPFORWARD_INTRODUCED
+NEWEST_ACCEPTED = 299
 
 
 def forwarding_band(version):

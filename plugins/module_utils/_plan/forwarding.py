@@ -11,7 +11,37 @@ from __future__ import annotations
 
 import posixpath
 
+from .._files.changeset import BACKUP_SUFFIX_MAX
 from .._parsing.versions import ONE_WAY_GLOBAL, PER_LINK_FORWARDING_KEYS, config_dirs, network_dirs
+
+# The longest name a drop-in may have: the file-name limit (NAME_MAX, 255 bytes) less what a
+# backup adds to it (backup: true); the temporary files have names of their own.
+NAME_MAX = 255
+DROPIN_NAME_MAX = NAME_MAX - BACKUP_SUFFIX_MAX
+
+
+def dropin_name_problem(name):
+    """None when networkd reads a drop-in called ``name``, else what is wrong with it.
+
+    networkd reads the ``*.conf`` files of a drop-in directory and skips hidden ones (a leading
+    dot, conf-files.c); a slash would put the file elsewhere, and a control character (a
+    newline) makes a name no tool shows faithfully.
+    """
+    if not name:
+        return "is empty"
+    if "/" in name:
+        return "must be a file name, without '/'"
+    if name.startswith("."):
+        return "starts with a dot: networkd skips hidden files, so the fix would never apply"
+    if any(ord(char) < 32 or ord(char) == 127 for char in name):
+        return "contains a control character (a newline, a tab...)"
+    if not name.endswith(".conf"):
+        return "must end in .conf: networkd reads only the *.conf files of a drop-in directory"
+    size = len(name.encode("utf-8", "surrogateescape"))
+    if size > DROPIN_NAME_MAX:
+        return ("is %d bytes long; at most %d bytes fit the file-name limit of %d with the suffix of a backup"
+                % (size, DROPIN_NAME_MAX, NAME_MAX))
+    return None
 
 
 def resolved_syntax(syntax, version):

@@ -231,8 +231,10 @@ def sysctl_report(view):
 
 
 def collect_warnings(view, covered):
-    warnings = (list(view.networkd_conf.warnings) + list(view.networkd_conf.errors) + list(view.sysctl.warnings)
-                + list(view.runtime_warnings))
+    # What could not be read comes first: it makes every prediction below it incomplete.
+    warnings = list(view.fs.problems()) + list(view.configuration.problems)
+    warnings += (list(view.networkd_conf.warnings) + list(view.networkd_conf.errors) + list(view.sysctl.warnings)
+                 + list(view.runtime_warnings))
     if view.networkd_conf_changed:
         warnings.append("%s changed after systemd-networkd started: the running networkd keeps the global "
                         "IPv4Forwarding=/IPv6Forwarding= it read at its start until it restarts, while the "

@@ -20,3 +20,22 @@ def run(capsys, module=networkd_forwarding, **args):
         with pytest.raises(SystemExit) as exited:
             module.main()
     return exited.value.code, json.loads(capsys.readouterr().out)
+
+
+def refused_by_the_controller(value, where="result"):
+    """The places in a result the controller refuses ("Refusing to deserialize an invalid UTF8 string value").
+
+    ansible-core checks every string it deserializes from a module encodes as strict UTF-8.
+    """
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return [where]
+        return []
+    if isinstance(value, dict):
+        return [bad for key, item in value.items()
+                for bad in refused_by_the_controller(key, where) + refused_by_the_controller(item, "%s.%s" % (where, key))]
+    if isinstance(value, list):
+        return [bad for index, item in enumerate(value) for bad in refused_by_the_controller(item, "%s[%d]" % (where, index))]
+    return []

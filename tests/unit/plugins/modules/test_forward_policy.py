@@ -12,6 +12,7 @@ import pytest
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.hostnet.networkd.plugins.module_utils._files import changeset
 from ansible_collections.hostnet.networkd.plugins.module_utils._firewall import model as firewall
 from ansible_collections.hostnet.networkd.plugins.module_utils._firewall.model import unit_text
 from ansible_collections.hostnet.networkd.plugins.modules import forward_policy
@@ -108,10 +109,10 @@ def test_a_full_disk_leaves_no_unit_and_no_temporary_file(capsys, monkeypatch, t
 
     def full(*args):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-    monkeypatch.setattr(forward_policy.os, "fsync", full)
+    monkeypatch.setattr(changeset.os, "fsync", full)
     code, result = run(capsys, module=forward_policy, state="drop", family="both")
     assert code == 1
-    assert result["msg"] == ("could not write %s: No space left on device; done before it: "
+    assert result["msg"] == ("could not write %s: No space left on device; no file was changed; done before it: "
                              "/usr/sbin/iptables -w 10 -P FORWARD DROP; /usr/sbin/ip6tables -w 10 -P FORWARD DROP"
                              % fake.unit)
     assert os.listdir(str(tmp_path)) == []

@@ -14,7 +14,7 @@ import pytest
 
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.hostnet.networkd.plugins.module_utils._files import atomic
+from ansible_collections.hostnet.networkd.plugins.module_utils._files import changeset
 from ansible_collections.hostnet.networkd.plugins.modules import networkd_forwarding
 from ansible_collections.hostnet.networkd.tests.unit.plugins.modules.module_runner import run
 
@@ -44,7 +44,7 @@ def failing(error_number):
 
 
 def test_full_disk_is_a_clear_error_and_leaves_no_partial_file(capsys, root, monkeypatch):
-    monkeypatch.setattr(atomic.os, "fsync", failing(errno.ENOSPC))
+    monkeypatch.setattr(changeset.os, "fsync", failing(errno.ENOSPC))
     code, result = run(capsys, root=root, **ENABLE)
     assert code == 1
     assert result["msg"].startswith("could not write /%s: No space left on device" % UPLINK_FILE)
@@ -53,7 +53,7 @@ def test_full_disk_is_a_clear_error_and_leaves_no_partial_file(capsys, root, mon
 
 
 def test_read_only_etc_is_a_clear_error(capsys, root, monkeypatch):
-    monkeypatch.setattr(atomic.tempfile, "mkstemp", failing(errno.EROFS))
+    monkeypatch.setattr(changeset, "_hidden_name", failing(errno.EROFS))
     code, result = run(capsys, root=root, **ENABLE)
     assert code == 1
     assert "/%s: Read-only file system" % UPLINK_FILE in result["msg"]
@@ -67,9 +67,9 @@ def _run_until(root, crash_point, ready):
         signal.pause()
 
     if crash_point == "before rename":
-        atomic.os.fsync = stop_here
+        changeset.os.fsync = stop_here
     else:
-        atomic.sync_directory = stop_here     # the writer's next step once the rename is done
+        changeset.ChangeSet._finish = stop_here     # the writer's next step once the renames are done
     with open(os.devnull, "w") as quiet:
         os.dup2(quiet.fileno(), 1)
     with patch_module_args(dict(root=root, **ENABLE)):
