@@ -1,0 +1,147 @@
+# -*- coding: utf-8 -*-
+# Copyright: hostnet.networkd contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Property: on any tree, nothing outside the root changes, and every run ends cleanly with all files intact.
+
+Hypothesis builds image roots with symlinks (absolute, relative, escaping with ``..``, into the
+sandbox by host path, loops, to /dev/null), FIFOs, directories where files belong, odd and
+non-UTF-8 names, in a sandbox that holds sentinel files beside the root. Every state, scope,
+method and check mode runs on each tree. After each run:
+
+* everything outside the root is as it was (names, types, modes, mtimes, contents);
+* the run succeeded, or failed through fail_json with a message (no traceback);
+* a failed run, an audit and a check-mode run left every file of the root as it was;
+* the result is one the controller accepts (strict UTF-8 strings).
+
+Derandomized, with a bounded number of examples, so that ``make test`` stays reproducible and fast.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from ansible_collections.hostnet.networkd.tests.unit.plugins.modules.module_runner import refused_by_the_controller, run
+from ansible_collections.hostnet.networkd.tests.unit.plugins.sandbox import Sandbox, snapshot
+
+LINKS = [{"name": "uplink0", "type": "ether", "kind": "veth", "mac": "02:00:00:00:00:01", "ifindex": 2},
+         {"name": "eth\xe9", "type": "ether", "ifindex": 3}]
+LOCK_NAME = ".hostnet-networkd.lock"
+
+DIRECTORIES = [b"etc", b"etc/systemd", b"etc/systemd/network", b"etc/systemd/network/10-uplink0.network.d",
+               b"etc/systemd/networkd.conf.d", b"etc/sysctl.d", b"run/systemd/network",
+               b"run/systemd/network/10-uplink0.network.d", b"usr/lib/systemd/network", b"usr", b"run"]
+NAMES = [b"10-uplink0.network", b"20-any.network", b"50-hostnet-forwarding.conf", b"30-x.conf", b"networkd.conf",
+         b"99-forward.conf", b"10-up\xfflink.network", b"a b.conf", b"-dash.network", b"x\nnewline.network",
+         b"n" * 247 + b".network", b".hidden.conf", b"10-uplink0.network.d"]
+CONTENTS = [
+    b"[Match]\nName=uplink0\n\n[Network]\nIPForward=yes\n",
+    b"[Match]\nName=uplink0 eth*\n\n[Network]\nIPv4Forwarding=no\nIPv6Forwarding=yes\n",
+    b"# caf\xe9\n[Match]\nName=*\n[Network]\nIPv4Forwarding=yes\n",
+    b"[Network]\nIPv4Forwarding=no\n",
+    b"net.ipv4.ip_forward = 0\nnet.ipv4.conf.uplink0.forwarding=1\n",
+    b"[Match]\nName=uplink0\n[Network\n",
+    b"",
+    b"\0" * 64,
+]
+
+
+def link_targets(sandbox_outside):
+    return st.one_of(
+        st.sampled_from(["/etc", "/etc/systemd/network", "/usr/lib/systemd/network", "/dev/null", "/",
+                         "/etc/systemd/network/10-uplink0.network", "/run/systemd/network/10-uplink0.network.d",
+                         "../../..", "../../../../../..", "..", ".", "../usr", "/etc/passwd", "loop", "self",
+                         "/../../outside", "../../../../outside/etc"]),
+        st.sampled_from(["", "/etc", "/etc/systemd/network", "/etc/systemd/network/10-uplink0.network.d",
+                         "/host.network", "/d"]).map(lambda tail: sandbox_outside + tail),
+    )
+
+
+def entries(sandbox_outside):
+    kinds = st.one_of(
+        st.tuples(st.just("file"), st.sampled_from(CONTENTS)),
+        st.tuples(st.just("symlink"), link_targets(sandbox_outside)),
+        st.tuples(st.just("fifo"), st.none()),
+        st.tuples(st.just("directory"), st.none()),
+    )
+    return st.lists(st.tuples(st.sampled_from(DIRECTORIES), st.sampled_from(NAMES), kinds), min_size=1, max_size=12)
+
+
+def real_directory_chain(root, relative):
+    """Create ``relative`` below ``root`` with mkdir only; False when a component is no real directory."""
+    path = root
+    for name in relative.split(b"/"):
+        path = os.path.join(path, name)
+        try:
+            status = os.lstat(path)
+        except FileNotFoundError:
+            os.mkdir(path)
+            continue
+        if not stat.S_ISDIR(status.st_mode):
+            return False
+    return True
+
+
+def build(root, tree):
+    """Lay ``tree`` out below ``root`` without ever following a symlink (the tree may hold any)."""
+    root = root.encode()
+    for directory, name, (kind, detail) in tree:
+        if not real_directory_chain(root, directory):
+            continue
+        path = os.path.join(root, directory, name)
+        if os.path.lexists(path):
+            continue
+        if kind == "file":
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            os.write(descriptor, detail)
+            os.close(descriptor)
+        elif kind == "symlink":
+            target = {"loop": name + b".other", "self": name}.get(detail, detail)
+            if detail == "loop":
+                os.symlink(name, os.path.join(root, directory, target))
+            os.symlink(target if isinstance(target, bytes) else target.encode(), path)
+        elif kind == "fifo":
+            os.mkfifo(path)
+        else:
+            os.mkdir(path)
+
+
+def files_of(root):
+    """Every non-directory entry of the root with its content, but the lock file (which stays by design)."""
+    return {path: entry for path, entry in snapshot(root).items()
+            if not stat.S_ISDIR(entry[0]) and os.path.basename(path) != LOCK_NAME}
+
+
+def clear_failure(code, result):
+    return code == 1 and bool(result.get("msg")) and "exception" not in result and "Traceback" not in result["msg"]
+
+
+RUNS = [dict(state="audit", _ansible_check_mode=False)] + [
+    dict(state=state, scope=scope, method=method, _ansible_check_mode=check_mode, _ansible_diff=True,
+         interfaces=["uplink0", "eth*"])
+    for state in ("enabled", "disabled") for scope in ("link", "global", "both")
+    for method in ("auto", "inline", "dropin") for check_mode in (True, False)]
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_no_tree_makes_a_run_touch_the_outside_or_end_unclean(capsys, tmp_path_factory, deadline, data):
+    box = Sandbox(tmp_path_factory.mktemp("property"))
+    tree = data.draw(entries(box.outside), label="tree")
+    version = data.draw(st.sampled_from([252, 257]), label="systemd_version")
+    build(box.root, tree)
+    outside = box.snapshot()
+    for args in RUNS:
+        before = files_of(box.root)
+        deadline(20)        # a FIFO opened blocking would hang here: fail instead
+        code, result = run(capsys, root=box.root, systemd_version=version, links=LINKS, **args)
+        event("failed" if code else "changed" if result.get("changed") else "unchanged")
+        assert box.snapshot() == outside, (args, tree)
+        assert code == 0 or clear_failure(code, result), (args, tree, result)
+        assert refused_by_the_controller(result) == [], (args, tree)
+        if code != 0 or args["state"] == "audit" or args["_ansible_check_mode"]:
+            assert files_of(box.root) == before, (args, tree, result.get("msg"))
