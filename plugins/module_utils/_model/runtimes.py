@@ -44,17 +44,23 @@ DOCKER_DAEMON_JSON = "/etc/docker/daemon.json"
 DOCKER_DEFAULTS = "/etc/default/docker"
 QUADLET_DIRS = ("/etc/containers/systemd", "/run/containers/systemd", "/usr/share/containers/systemd")
 LIBVIRT_AUTOSTART = "/etc/libvirt/qemu/networks/autostart"
-# A libvirt <forward> without mode is NAT; these modes make libvirtd turn forwarding on.
-LIBVIRT_FORWARDING_MODES = ("nat", "route")
+# A libvirt <forward> without mode is NAT; these modes are the virtual networks libvirtd starts with
+# forwarding on (docs/internals/container-runtimes.md); bridge, passthrough and the like are not.
+LIBVIRT_FORWARDING_MODES = ("nat", "route", "open")
 EVERY_LINK = "*"
 
 
 class RuntimeWrite(NamedTuple):
-    """One sysctl write: ``name`` is "all", "default" or EVERY_LINK (all, default and each link)."""
+    """One sysctl write: ``name`` is "all", "default" or EVERY_LINK (all, default and each link).
+
+    ``key`` is the sysctl as the runtime names it, when it is not the usual one (k3s writes
+    net.ipv4.conf.all.forwarding, which the kernel treats as net.ipv4.ip_forward).
+    """
 
     family: str
     name: str
     value: int
+    key: Optional[str] = None
 
 
 class Runtime(NamedTuple):
@@ -92,6 +98,8 @@ PROGRAMS = {"docker": "dockerd", "podman": "netavark (podman)", "k3s": "k3s", "l
 
 
 def _key(write):
+    if write.key:
+        return "%s = %d" % (write.key, write.value)
     if write.family == "ipv4" and write.name == "all":
         return "net.ipv4.ip_forward = %d" % write.value
     name = "<every link>" if write.name == EVERY_LINK else write.name
@@ -264,7 +272,8 @@ def _k3s(fs):
         unit = read_unit(fs, unit_name)
         if unit is not None:
             return Runtime("k3s", unit_name, bool(unit.enabled_by), NETWORK_ONLINE in unit.after,
-                           (RuntimeWrite("ipv4", "all", 1), RuntimeWrite("ipv4", "default", 1)),
+                           (RuntimeWrite("ipv4", "all", 1, "net.ipv4.conf.all.forwarding"),
+                            RuntimeWrite("ipv4", "default", 1)),
                            (unit.path,) + unit.enabled_by)
     return None
 

@@ -96,7 +96,8 @@ def test_a_quadlet_container_on_the_host_network_writes_nothing():
 def test_k3s_writes_all_and_default():
     k3s = only({"/etc/systemd/system/k3s.service": "[Unit]\nAfter=network-online.target\n[Service]\nExecStart=/usr/local/bin/k3s server\n",
                 WANTS + "k3s.service": Symlink("/etc/systemd/system/k3s.service")})
-    assert k3s.writes == (RuntimeWrite("ipv4", "all", 1), RuntimeWrite("ipv4", "default", 1))
+    assert k3s.writes == (RuntimeWrite("ipv4", "all", 1, "net.ipv4.conf.all.forwarding"), RuntimeWrite("ipv4", "default", 1))
+    assert k3s.cause == "k3s at its start (k3s.service): net.ipv4.conf.all.forwarding = 1, net.ipv4.conf.default.forwarding = 1"
 
 
 def test_libvirt_writes_only_for_an_autostarted_nat_or_routed_network():
@@ -106,6 +107,8 @@ def test_libvirt_writes_only_for_an_autostarted_nat_or_routed_network():
     bridged = "<network><name>host</name><forward mode='bridge'/><bridge name='br0'/></network>"
     autostart = "/etc/libvirt/qemu/networks/autostart/"
     assert only(dict(unit, **{autostart + "default.xml": nat})).writes == (RuntimeWrite("ipv4", "all", 1),)
+    opened = "<network><name>open</name><forward mode='open'/><ip address='192.0.2.1'/></network>"
+    assert only(dict(unit, **{autostart + "open.xml": opened})).writes == (RuntimeWrite("ipv4", "all", 1),)
     libvirt = only(dict(unit, **{autostart + "host.xml": bridged}))
     assert libvirt.writes == () and "no autostarted NAT or routed network" in libvirt.note
 
