@@ -163,14 +163,14 @@ def _write_new(directory, content, mode, uid, gid, label):
         view = memoryview(content)
         while view:
             view = view[os.write(descriptor, view):]
-        os.fsync(descriptor)
         if uid is not None or gid is not None:
             status = os.fstat(descriptor)
             if (uid, gid) != (status.st_uid, status.st_gid):
                 os.fchown(descriptor, -1 if uid is None else uid, -1 if gid is None else gid)
-        os.fchmod(descriptor, mode)
+        os.fchmod(descriptor, mode)     # after fchown, which may clear set-id bits
         if label:
             os.setxattr(descriptor, SELINUX_XATTR, label)
+        os.fsync(descriptor)            # content and attributes on disk before any rename
     except BaseException:
         os.close(descriptor)
         _unlink_quietly(directory, name)
