@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import ast
+import gc
 import os
 import stat
 import subprocess
@@ -79,6 +80,17 @@ def test_network_files_say_what_each_file_governs_and_matches(capsys, tmp_path):
         "governed_links": ["docker0"], "other_matches": 1, "matched_links": ["uplink0", "docker0"], "conditions": None,
         "error": None}
     assert full["network_files"][2]["matched_links"] == [] and full["network_files"][2]["governed_links"] == []
+
+
+def test_a_run_pauses_the_cycle_collector_and_restores_it(capsys, root):
+    collections = []
+    gc.callbacks.append(lambda phase, info: collections.append(info["generation"]) if phase == "start" else None)
+    try:
+        code, result = run(capsys, root=root, systemd_version=257, links=LINKS)
+    finally:
+        gc.callbacks.pop()
+    assert code == 0 and result["links"]
+    assert collections == [] and gc.isenabled()
 
 
 def test_fail_on_risk_fails_the_audit_and_names_the_links(capsys, root):
