@@ -109,8 +109,10 @@ class ValueIndex:
     def lookup(self, literals, prefixes):
         """The positions of the values in ``literals`` or starting with one of ``prefixes``, as a set."""
         found = set()
+        by_value = self._by_value
         for value in literals:
-            found.update(self.exact(value))
+            if value in by_value:
+                found.update(by_value[value])
         for prefix in prefixes:
             found.update(self.prefixed(prefix))
         return found
@@ -141,9 +143,20 @@ class LinkIndex:
 
     def matching(self, match):
         """The links ``match`` (a MatchSection) matches, as a Matching."""
+        listed, positions = self._answer(match)
+        return Matching(listed, sorted(positions))
+
+    def _answer(self, match):
+        """(listed, positions): the links ``match`` matches, or (not listed) every link but those."""
         selectors = match.selectors()
+        if len(selectors) == 1 and selectors[0].exact and selectors[0].values is not None:
+            # One key, which a lookup decides, as for most files (Name=eth0, MACAddress=...).
+            selector = selectors[0]
+            if selector.positive:
+                return True, self._index(selector.values).lookup(selector.included, selector.included_prefixes)
+            return False, self._index(selector.values).lookup(selector.excluded, selector.excluded_prefixes)
         if any(_sure_to_fail(selector) for selector in selectors):
-            return Matching(True, [])
+            return True, ()
         positive = [selector for selector in selectors if selector.positive]
         if positive:
             # Candidates from the key that names the fewest links, narrowed by the keys a lookup
@@ -162,7 +175,7 @@ class LinkIndex:
                     found -= self._index(selector.values).lookup(selector.excluded, selector.excluded_prefixes)
             if undecided:
                 found = [position for position in found if match.matches(self.links[position])]
-            return Matching(True, sorted(found))
+            return True, found
         # Only exclusions: the links that may fail are those some key excludes.
         failing = set()
         undecided = False
@@ -172,7 +185,7 @@ class LinkIndex:
                 undecided = undecided or not selector.exact
         if undecided:
             failing = [position for position in failing if not match.matches(self.links[position])]
-        return Matching(False, sorted(failing))
+        return False, failing
 
     def matched_links(self, match):
         """The links ``match`` matches, in their given order."""
@@ -184,8 +197,8 @@ class LinkIndex:
 
     def matched_count(self, match):
         """How many links ``match`` matches, without listing every link a negation matches."""
-        answer = self.matching(match)
-        return len(answer.positions) if answer.listed else len(self.links) - len(answer.positions)
+        listed, positions = self._answer(match)
+        return len(positions) if listed else len(self.links) - len(positions)
 
 
 class FileIndex:
@@ -201,6 +214,10 @@ class FileIndex:
             self._file(position, network.match.selectors())
 
     def _file(self, position, selectors):
+        if len(selectors) == 1 and selectors[0].positive and selectors[0].values is not None:
+            selector = selectors[0]     # one key a link must pass, as for most files (Name=eth0)
+            self._add(self._included, selector.values, selector.included, selector.included_prefixes, position)
+            return
         if any(_sure_to_fail(selector) for selector in selectors):
             return      # matches no link
         positive = [selector for selector in selectors if selector.positive]

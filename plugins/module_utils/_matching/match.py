@@ -73,6 +73,7 @@ LIST_KEYS = {
 ALTIFNAMSIZ = 128
 
 _LITERAL_PREFIX = re.compile("[^%s]*" % re.escape(GLOB_CHARS))
+_EMPTY = frozenset()     # shared: an empty frozenset is a new 216-byte object each time it is built
 _GLOB_CHAR = re.compile("[%s]" % re.escape(GLOB_CHARS)).search      # is_glob(), once per pattern
 _STAR_AFTER_LITERAL = re.compile("[^%s]*\\*" % re.escape(GLOB_CHARS)).fullmatch   # "br-*": what starts with "br-"
 _DIGITS_ONLY = re.compile("[0-9]+")
@@ -113,7 +114,7 @@ class Patterns(NamedTuple):
             negative = pattern.startswith("!")
             word = pattern[1:] if negative else pattern
             (globs if _GLOB_CHAR(word) else literals)[negative].append(word)
-        return cls(frozenset(literals[0]), tuple(globs[0]), frozenset(literals[1]), tuple(globs[1]))
+        return cls(_frozen(literals[0]), tuple(globs[0]), _frozen(literals[1]), tuple(globs[1]))
 
     @property
     def has_included(self):
@@ -213,8 +214,12 @@ class KeySelector(NamedTuple):
     exact: bool
 
 
+def _frozen(items):
+    return frozenset(items) if items else _EMPTY
+
+
 def _prefixes(globs):
-    return frozenset(_literal_prefix(glob) for glob in globs)
+    return frozenset(_literal_prefix(glob) for glob in globs) if globs else _EMPTY
 
 
 def _all_prefix_globs(globs):
@@ -311,16 +316,20 @@ class MatchSection:
 
     def _tested_keys(self):
         # Name= last: the indexes usually chose the files and links to test by name.
-        return sorted((key for key, patterns in self._lists.items() if patterns), key=lambda key: key == "Name")
+        keys = [key for key, patterns in self._lists.items() if patterns]
+        if len(keys) > 1 and "Name" in keys:
+            keys.remove("Name")
+            keys.append("Name")
+        return keys
 
     def _selector(self, key, patterns):
         parser, attribute = LIST_KEYS[key]
         if parser == "addresses":
-            return KeySelector(key, attribute, True, frozenset(patterns), frozenset(), frozenset(), frozenset(), True)
+            return KeySelector(key, attribute, True, frozenset(patterns), _EMPTY, _EMPTY, _EMPTY, True)
         if parser == "property":
-            included = frozenset(entry.split("=", 1)[0] for entry in patterns if not entry.startswith("!"))
-            excluded = frozenset(entry[1:].split("=", 1)[0] for entry in patterns if entry.startswith("!"))
-            return KeySelector(key, "properties", bool(included), included, frozenset(), excluded, frozenset(), False)
+            included = _frozen([entry.split("=", 1)[0] for entry in patterns if not entry.startswith("!")])
+            excluded = _frozen([entry[1:].split("=", 1)[0] for entry in patterns if entry.startswith("!")])
+            return KeySelector(key, "properties", bool(included), included, _EMPTY, excluded, _EMPTY, False)
         split = self._patterns(key)
         values = "names" if parser == "ifnames" else attribute
         if split.has_included:

@@ -14,6 +14,7 @@ import sys
 
 import pytest
 
+from ansible_collections.hostnet.networkd.plugins.modules import networkd_forwarding
 from ansible_collections.hostnet.networkd.tests.unit.plugins.modules.module_runner import run
 
 LINKS = [{"name": "uplink0", "type": "ether", "kind": "veth", "mac": "02:00:00:00:00:01", "ifindex": 2},
@@ -82,13 +83,19 @@ def test_network_files_say_what_each_file_governs_and_matches(capsys, tmp_path):
     assert full["network_files"][2]["matched_links"] == [] and full["network_files"][2]["governed_links"] == []
 
 
-def test_a_run_pauses_the_cycle_collector_and_restores_it(capsys, root):
+def test_a_run_pauses_the_cycle_collector_and_restores_it(capsys, root, monkeypatch):
     collections = []
-    gc.callbacks.append(lambda phase, info: collections.append(info["generation"]) if phase == "start" else None)
-    try:
-        code, result = run(capsys, root=root, systemd_version=257, links=LINKS)
-    finally:
-        gc.callbacks.pop()
+    real_run = networkd_forwarding.run_module
+
+    def watched_run():
+        gc.callbacks.append(lambda phase, info: collections.append(info["generation"]) if phase == "start" else None)
+        try:
+            real_run()
+        finally:
+            gc.callbacks.pop()
+
+    monkeypatch.setattr(networkd_forwarding, "run_module", watched_run)
+    code, result = run(capsys, root=root, systemd_version=257, links=LINKS)
     assert code == 0 and result["links"]
     assert collections == [] and gc.isenabled()
 
