@@ -16,9 +16,23 @@ description:
     and disarms it once the controller has reached the host again after the change.
   - If the change cuts the host off (a wrong uplink, a management address that is gone), the controller
     cannot disarm the timer, and the host rolls itself back when it fires. No connection is needed for that.
-  - The timer runs C(restore.py) in the snapshot directory, a copy of this collection's
-    C(rollback) module_utils that needs the Python standard library only. An administrator can run it by
-    hand to go back to the saved files, C(python3 /var/lib/hostnet-networkd/rollback/restore.py /var/lib/hostnet-networkd/rollback).
+  - The timer runs C(restore.py) in the snapshot directory, as root. It is a copy of this collection's
+    C(_rollback.snapshot) module_utils that needs the Python standard library only (with C(hostnet_atomic.py),
+    the collection's atomic writer, beside it). An administrator can run it by hand to go back to the saved
+    files, C(python3 /var/lib/hostnet-networkd/rollback/restore.py /var/lib/hostnet-networkd/rollback).
+  - Because root runs what the directory holds, the module trusts nothing in it that it did not create. See
+    O(directory) for the rules; the module, the timer's C(restore.py) and C(restore.py) run by hand all refuse a
+    directory that breaks one, naming the path and the rule. Before anything is restored, the manifest is checked
+    against the saved paths (every entry inside one of them, below a directory of the snapshot, with a valid type,
+    mode, owner, digest or symlink target) and every saved file against its digest; a malformed manifest or record
+    gives an error naming the file.
+  - Confirming and restoring exclude each other. Every state, the timer's C(restore.py) and C(restore.py) run by
+    hand take the lock file C(lock) in O(directory) (C(flock)). A restore records in C(started.json) that it has
+    started before it changes anything, and in C(fired.json) what it did once it has finished. V(confirmed) fails
+    when a restore has started since the timer was armed, and otherwise stops the timer while it holds the lock,
+    so no restore can start after it; a restore that the timer had started and that still waits for the lock is
+    stopped too, and would restore nothing, because the timer's C(restore.py) restores only while the arming it
+    was started for is still recorded.
   - The usual sequence is V(saved) before the files change, V(armed) just before C(networkctl reload), then
     M(ansible.builtin.wait_for_connection), then V(confirmed). The role P(hostnet.networkd.docker_host_network#role)
     does this for every change it applies.
@@ -35,10 +49,11 @@ options:
         It fails while a rollback is armed, because the armed rollback needs the snapshot it was armed with.
       - V(armed) starts the rollback timer, which fires after O(timeout) seconds. O(snapshot) must name the
         snapshot the directory holds, so a timer is never armed with files saved by someone else.
-      - V(confirmed) stops the timer. It fails when the rollback fired already, because the host is then back
-        on the saved files and the change is gone.
+      - V(confirmed) stops the timer. It fails when a restore has started since the timer was armed, both while
+        the restore runs ("the change is being undone") and after it ("the change was undone at" a time of the
+        host's clock, in UTC), because the host is then back on the saved files and the change is gone.
       - V(restored) stops the timer if it is armed, restores the saved files now, and restarts
-        systemd-networkd if any file changed.
+        systemd-networkd if any file changed. It waits for a restore that the timer has started.
     type: str
     choices: [saved, armed, confirmed, restored]
     required: true
@@ -50,7 +65,15 @@ options:
     elements: path
     default: [/etc/systemd/network, /etc/systemd/networkd.conf, /etc/systemd/networkd.conf.d]
   directory:
-    description: Where the snapshot, C(restore.py) and the records of the timer are kept (mode 0700).
+    description:
+      - Where the snapshot, C(restore.py), the records of the timer and the lock file are kept.
+      - It and every directory above it, up to C(/), must be a directory, not a symlink, owned by root and not
+        writable by its group or by others. Otherwise every state fails, naming the first path that breaks a rule
+        and the rule, before anything is written.
+      - Missing directories are created with mode 0700. An existing one is only checked, never changed (no
+        C(chmod), no C(chown)), and never followed through a symlink.
+      - It must not lie inside one of the saved O(paths), and none of them inside it, or a restore would remove
+        the snapshot it restores from.
     type: path
     default: /var/lib/hostnet-networkd/rollback
   snapshot:
@@ -65,6 +88,8 @@ notes:
     and C(journalctl -u hostnet-networkd-rollback.service) what it restored.
   - Only the files under O(paths) are restored. sysctl.d files, for example, are not, because they do not
     decide whether the host can be reached.
+  - A state waits up to 30 seconds for the lock that another run holds, the timer's C(restore.py) up to 300 seconds.
+    V(confirmed) does not wait for a restore that has started, it fails at once.
 seealso:
   - module: hostnet.networkd.networkd_forwarding
   - module: ansible.builtin.wait_for_connection
@@ -127,14 +152,14 @@ restored:
   sample: [/etc/systemd/network/10-uplink.network]
 fired:
   description:
-    - The record of the last rollback the timer ran (V(snapshot), V(fired_at), V(restored), V(networkd_restart_status)),
-      if it ran after the last O(state=armed).
+    - The record of the last restore that finished after the last O(state=armed), by the timer, by hand or
+      with O(state=restored) (V(snapshot), V(started_at), V(fired_at) in seconds since the epoch by the host's clock,
+      V(restored), V(networkd_restart_status), and V(error) when it failed); empty when there is none.
   returned: always
   type: dict
   sample: {}
 """
 
-import json
 import os
 import sys
 import time
@@ -169,36 +194,30 @@ class Timer:
     def is_armed(self):
         return self.systemctl("is-active", "--quiet", TIMER)[0] == 0
 
-    def record(self, name):
-        try:
-            with open(os.path.join(self.directory, name), encoding="utf-8") as stream:
-                return json.load(stream)
-        except (FileNotFoundError, ValueError):
-            return None
-
-    def fired_since_armed(self):
-        armed, fired = self.record(rollback.ARMED), self.record(rollback.FIRED)
-        if armed and fired and fired["fired_at"] >= armed["armed_at"]:
-            return fired
-        return {}
+    def is_restoring(self):
+        return self.systemctl("is-active", "--quiet", SERVICE)[0] == 0
 
     def arm(self, timeout, identity):
+        """Record the arming, then start the timer; the timer's restore.py runs only while the record stands."""
         self.forget()
+        arming = os.urandom(8).hex()
+        armed_at = time.time()
+        record = {"snapshot": identity, "armed_at": armed_at, "fires_at": armed_at + timeout, "arming": arming}
+        rollback.write_record(self.directory, rollback.ARMED, record)
         argv = [self.module.get_bin_path("systemd-run", required=True), "--unit", TIMER[:-len(".timer")],
                 "--description", "hostnet.networkd: restore networkd's files unless the change is confirmed",
                 "--on-active", "%ds" % timeout, "--timer-property", "AccuracySec=1s",
-                sys.executable, os.path.join(self.directory, rollback.RESTORER), self.directory]
-        armed_at = time.time()
+                sys.executable, os.path.join(self.directory, rollback.RESTORER), self.directory, "--armed", arming]
         rc, out, err = self.module.run_command(argv)
         if rc != 0:
+            os.unlink(os.path.join(self.directory, rollback.ARMED))
             self.module.fail_json(msg="could not arm the rollback timer: %s" % (err or out).strip(), rc=rc)
-        record = {"snapshot": identity, "armed_at": armed_at, "fires_at": armed_at + timeout}
-        rollback.write_atomically(os.path.join(self.directory, rollback.ARMED), json.dumps(record).encode(), 0o600)
         return record
 
     def disarm(self):
-        rc, out, err = self.systemctl("stop", TIMER)
-        if rc != 0:
+        """Stop the timer, and a restore that it started and that waits for the lock the caller holds."""
+        rc, out, err = self.systemctl("stop", TIMER, SERVICE)
+        if rc != 0 and (self.is_armed() or self.is_restoring()):
             self.module.fail_json(msg="could not stop %s: %s" % (TIMER, (err or out).strip()), rc=rc)
 
     def forget(self):
@@ -209,63 +228,103 @@ class Timer:
 
 def saved(module, timer):
     params = module.params
+    directory = params["directory"]
+    rollback.trusted_directory(directory)
+    rollback.check_apart(directory, rollback.normalized_roots(params["paths"]))
     if timer.is_armed():
         module.fail_json(msg="a rollback is armed (%s): it needs the snapshot in %s as it is. Wait until it fires, "
-                             "or confirm the change with state=confirmed." % (TIMER, params["directory"]))
-    identity, changed = rollback.save(params["paths"], params["directory"], module.check_mode)
+                             "or confirm the change with state=confirmed." % (TIMER, directory))
+    if module.check_mode:
+        with rollback.Lock(directory, create=False):
+            identity, changed = rollback.save(params["paths"], directory, check_mode=True)
+        return dict(changed=changed, snapshot=identity)
+    rollback.trusted_directory(directory, create=True)
+    with rollback.Lock(directory):
+        if timer.is_armed():
+            module.fail_json(msg="a rollback was armed meanwhile (%s); wait until it fires, or confirm it" % TIMER)
+        identity, changed = rollback.save(params["paths"], directory)
     return dict(changed=changed, snapshot=identity)
 
 
 def armed(module, timer):
     params = module.params
-    manifest = rollback.load_manifest(params["directory"])
-    if manifest is None or manifest["id"] != params["snapshot"]:
-        module.fail_json(msg="%s does not hold snapshot %s (it holds %s): save the files with state=saved first"
-                             % (params["directory"], params["snapshot"], manifest["id"] if manifest else "none"))
-    if timer.is_armed():
-        module.fail_json(msg="a rollback is armed already (%s); confirm or restore first" % TIMER)
-    if params["timeout"] < 10:
-        module.fail_json(msg="timeout must be at least 10 seconds, got %d" % params["timeout"])
-    if module.check_mode:
-        return dict(changed=True, snapshot=manifest["id"], fires_at=time.time() + params["timeout"])
-    record = timer.arm(params["timeout"], manifest["id"])
+    directory = params["directory"]
+    if not rollback.trusted_directory(directory):
+        module.fail_json(msg="%s holds no snapshot: save the files with state=saved first" % directory)
+    with rollback.Lock(directory, create=not module.check_mode):
+        manifest, _contents = rollback.checked_snapshot(directory)
+        if manifest["id"] != params["snapshot"]:
+            module.fail_json(msg="%s does not hold snapshot %s (it holds %s): save the files with state=saved first"
+                                 % (directory, params["snapshot"], manifest["id"]))
+        if timer.is_armed():
+            module.fail_json(msg="a rollback is armed already (%s); confirm or restore first" % TIMER)
+        if params["timeout"] < 10:
+            module.fail_json(msg="timeout must be at least 10 seconds, got %d" % params["timeout"])
+        if module.check_mode:
+            return dict(changed=True, snapshot=manifest["id"], fires_at=time.time() + params["timeout"])
+        record = timer.arm(params["timeout"], manifest["id"])
     return dict(changed=True, snapshot=manifest["id"], fires_at=record["fires_at"])
 
 
 def confirmed(module, timer):
-    fired = timer.fired_since_armed()
-    if fired:
-        when = time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(fired["fired_at"]))
-        restored_paths = ", ".join(fired["restored"]) or "none had changed"
-        module.fail_json(msg="the rollback fired at %s, before the change was confirmed: the host is back on the files "
-                             "saved before it (%s)" % (when, restored_paths), fired=fired)
-    if not timer.is_armed():
+    """Stop the timer under the lock, unless a restore started since it was armed: then fail, saying so."""
+    directory = module.params["directory"]
+    if not rollback.trusted_directory(directory):
+        if timer.is_armed():
+            module.fail_json(msg="%s is armed, but %s does not exist: stop the timer by hand if it is not this "
+                                 "directory's" % (TIMER, directory))
         return dict(changed=False)
-    if not module.check_mode:
-        timer.disarm()
-        os.unlink(os.path.join(module.params["directory"], rollback.ARMED))
+    armed_record = rollback.read_record(directory, rollback.ARMED)
+    since = armed_record["armed_at"] if armed_record else None
+    try:
+        with rollback.Lock(directory, create=not module.check_mode, restore_started_since=since):
+            armed_record = rollback.read_record(directory, rollback.ARMED)
+            started, fired = rollback.restore_since(directory, armed_record)
+            if started is not None or fired is not None:
+                module.fail_json(msg=rollback.undone_message(started, fired), fired=fired or {})
+            was_armed = armed_record is not None or timer.is_armed()
+            if not was_armed:
+                return dict(changed=False)
+            if not module.check_mode:
+                timer.disarm()
+                if armed_record is not None:
+                    os.unlink(os.path.join(directory, rollback.ARMED))
+    except rollback.RestoreUnderWay as error:
+        module.fail_json(msg=str(error))
     return dict(changed=True)
 
 
 def restored(module, timer):
     directory = module.params["directory"]
+    if not rollback.trusted_directory(directory):
+        module.fail_json(msg="%s holds no snapshot to restore" % directory)
     if module.check_mode:
-        manifest = rollback.load_manifest(directory)
-        would = manifest is not None and rollback.scan(manifest["roots"]) != manifest["entries"]
-        return dict(changed=would or timer.is_armed())
-    was_armed = timer.is_armed()
-    if was_armed:
-        timer.disarm()
+        with rollback.Lock(directory, create=False):
+            manifest, _contents = rollback.checked_snapshot(directory)
+            would = rollback.scan(manifest["roots"]) != manifest["entries"]
+            return dict(changed=would or timer.is_armed())
 
     def restart(argv):
         return module.run_command(argv)[0]
 
-    record = rollback.roll_back(directory, restart)
+    with rollback.Lock(directory):
+        was_armed = timer.is_armed()
+        timer.disarm()
+        if os.path.lexists(os.path.join(directory, rollback.ARMED)):
+            os.unlink(os.path.join(directory, rollback.ARMED))
+        record = rollback.restore_and_record(directory, restart)
     if record["networkd_restart_status"]:
         module.fail_json(msg="restored %s, but systemd-networkd failed to restart (exit status %s): see "
                              "journalctl -u systemd-networkd" % (", ".join(record["restored"]), record["networkd_restart_status"]),
                          restored=record["restored"])
     return dict(changed=was_armed or bool(record["restored"]), restored=record["restored"])
+
+
+def last_fired(directory):
+    """The record of a restore that finished since the last arming, {} when there is none."""
+    if not rollback.trusted_directory(directory):
+        return {}
+    return rollback.restore_since(directory, rollback.read_record(directory, rollback.ARMED))[1] or {}
 
 
 def main():
@@ -276,11 +335,14 @@ def main():
     action = {"saved": saved, "armed": armed, "confirmed": confirmed, "restored": restored}[module.params["state"]]
     try:
         result = action(module, timer)
-    except (OSError, rollback.SnapshotError) as error:
-        module.fail_json(msg="%s: %s" % (getattr(error, "filename", None) or directory, getattr(error, "strerror", None) or error))
-    manifest = rollback.load_manifest(directory)
-    result.setdefault("snapshot", manifest["id"] if manifest else None)
-    result["fired"] = timer.fired_since_armed()
+        if "snapshot" not in result:
+            manifest = rollback.load_manifest(directory) if rollback.trusted_directory(directory) else None
+            result["snapshot"] = manifest["id"] if manifest else None
+        result["fired"] = last_fired(directory)
+    except rollback.SnapshotError as error:
+        module.fail_json(msg=str(error))
+    except OSError as error:
+        module.fail_json(msg="%s: %s" % (error.filename or directory, error.strerror or error))
     module.exit_json(**result)
 
 
