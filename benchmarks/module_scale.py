@@ -16,7 +16,9 @@ controller reading and printing the result (to a file here, not a terminal).
 floor. Each size runs ``--rounds`` rounds, and a round is ping, then the
 module of each collection measured (in an order that rotates from round to
 round), so that a noisy moment hits all of them alike; "beyond ping" is the
-median over the rounds of (module - ping of the same round).
+median over the rounds of (module - ping of the same round), in wall time and
+in CPU time (of ansible, its workers and the module, from wait4), which a
+machine shared with other work inflates far less.
 
 Before the rounds, one untimed run per collection goes through an interpreter
 wrapper that records the peak RSS of the module's process (``wait4``) and the
@@ -96,20 +98,26 @@ def link_collection(tree, collections_path):
 
 
 def ansible(collections_path, workdir, vars_file, python, module, arguments=None, output=os.devnull):
-    """Run one ad-hoc command; returns its wall time. Fails unless the module succeeded."""
+    """Run one ad-hoc command; returns (wall seconds, CPU seconds of it and its children). Fails unless it succeeded."""
     command = ["ansible", "localhost", "-i", "localhost,", "-c", "local", "-e", "@" + vars_file,
                "-e", "ansible_python_interpreter=" + python, "-m", module]
     if arguments:
         command += ["-a", arguments]
     environment = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_NOCOLOR="1",
                        ANSIBLE_CONFIG=os.path.join(workdir, "ansible.cfg"))
-    with open(output, "wb") as stream:
+    with open(output, "wb") as stream, tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        result = subprocess.run(command, check=False, stdout=stream, stderr=subprocess.PIPE, cwd=workdir, env=environment)
+        process = subprocess.Popen(command, stdout=stream, stderr=errors, cwd=workdir, env=environment)
+        # wait4: the CPU time of ansible, its workers and the module, which a busy machine inflates
+        # far less than the wall time.
+        _pid, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
-    if result.returncode != 0:
-        raise RuntimeError("%s failed (rc %d): %s" % (" ".join(command), result.returncode, result.stderr.decode()[-3000:]))
-    return seconds
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            raise RuntimeError("%s failed (rc %d): %s" % (" ".join(command), process.returncode,
+                                                         errors.read().decode(errors="replace")[-3000:]))
+    return seconds, usage.ru_utime + usage.ru_stime
 
 
 def module_arguments(root):
@@ -145,56 +153,68 @@ def bench_size(file_count, link_count, collections, rounds, python, seed):
         vars_file = os.path.join(workdir, "links.json")
         with open(vars_file, "w", encoding="utf-8") as stream:
             json.dump({"bench_links": links}, stream)
-        row = {"files": files, "dropins": dropins, "links": link_count, "ping": [], "collections": {}}
+        row = {"files": files, "dropins": dropins, "links": link_count, "ping": [], "ping_cpu": [], "collections": {}}
         for label, path in collections.items():
-            row["collections"][label] = dict(measuring_run(label, path, workdir, vars_file, root, python), seconds=[])
+            row["collections"][label] = dict(measuring_run(label, path, workdir, vars_file, root, python),
+                                             seconds=[], cpu=[])
         labels = list(collections)
         any_path = collections[labels[0]]
         ansible(any_path, workdir, vars_file, python, "ansible.builtin.ping")    # warms ping up as the measuring runs did the module
         for number in range(rounds):
-            row["ping"].append(ansible(any_path, workdir, vars_file, python, "ansible.builtin.ping"))
+            seconds, cpu = ansible(any_path, workdir, vars_file, python, "ansible.builtin.ping")
+            row["ping"].append(seconds)
+            row["ping_cpu"].append(cpu)
             for label in labels[number % len(labels):] + labels[:number % len(labels)]:
-                row["collections"][label]["seconds"].append(
-                    ansible(collections[label], workdir, vars_file, python, MODULE, module_arguments(root)))
+                seconds, cpu = ansible(collections[label], workdir, vars_file, python, MODULE, module_arguments(root))
+                row["collections"][label]["seconds"].append(seconds)
+                row["collections"][label]["cpu"].append(cpu)
         for label, measured in row["collections"].items():
             measured["median"] = statistics.median(measured["seconds"])
             measured["beyond_ping"] = statistics.median(m - p for m, p in zip(measured["seconds"], row["ping"]))
-            print("files=%d links=%d %s: %.2f s, %.2f s beyond ping, %.0f KB, %.1f MiB" % (
-                files, link_count, label, measured["median"], measured["beyond_ping"], measured["result_bytes"] / 1000.0,
-                measured["peak_rss_kib"] / 1024.0), file=sys.stderr, flush=True)
+            measured["cpu_beyond_ping"] = statistics.median(m - p for m, p in zip(measured["cpu"], row["ping_cpu"]))
+            print("files=%d links=%d %s: %.2f s, %.2f s beyond ping (CPU %.2f s), %.0f KB, %.1f MiB" % (
+                files, link_count, label, measured["median"], measured["beyond_ping"], measured["cpu_beyond_ping"],
+                measured["result_bytes"] / 1000.0, measured["peak_rss_kib"] / 1024.0), file=sys.stderr, flush=True)
         row["ping_median"] = statistics.median(row["ping"])
         return row
 
 
 def growth(rows, label, key, other, sizes):
-    """(fixed, from, to, ratio) of the time beyond ping along ``key`` with ``other`` fixed."""
-    by_size = {(row[key], row[other]): row["collections"][label]["beyond_ping"] for row in rows}
+    """(fixed, from, to, wall ratio, CPU ratio) of the time beyond ping along ``key`` with ``other`` fixed."""
+    by_size = {(row[key], row[other]): row["collections"][label] for row in rows}
     ratios = []
     for fixed in sorted({row[other] for row in rows}):
         for smaller, larger in zip(sizes, sizes[1:]):
-            if (smaller, fixed) in by_size and (larger, fixed) in by_size and by_size[(smaller, fixed)] > 0:
-                ratios.append((fixed, smaller, larger, by_size[(larger, fixed)] / by_size[(smaller, fixed)]))
+            if (smaller, fixed) in by_size and (larger, fixed) in by_size:
+                small, large = by_size[(smaller, fixed)], by_size[(larger, fixed)]
+                ratios.append((fixed, smaller, larger, ratio(large["beyond_ping"], small["beyond_ping"]),
+                               ratio(large["cpu_beyond_ping"], small["cpu_beyond_ping"])))
     return ratios
 
 
+def ratio(larger, smaller):
+    return "%.2f" % (larger / smaller) if smaller > 0 else "-"
+
+
 def print_tables(rows, labels, file_counts, link_counts):
-    print("| .network files | drop-ins | links | collection | ping | module | beyond ping | result | peak RSS | answers digest |")
-    print("|---:|---:|---:|---|---:|---:|---:|---:|---:|---|")
+    print("| .network files | drop-ins | links | collection | ping | module | beyond ping | CPU beyond ping "
+          "| result | peak RSS | answers digest |")
+    print("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|")
     for row in rows:
         for label in labels:
             measured = row["collections"][label]
-            print("| %d | %d | %d | %s | %.2f s | %.2f s | %.2f s | %s | %.1f MiB | %s |" % (
+            print("| %d | %d | %d | %s | %.2f s | %.2f s | %.2f s | %.2f s | %s | %.1f MiB | %s |" % (
                 row["files"], row["dropins"], row["links"], label, row["ping_median"], measured["median"],
-                measured["beyond_ping"], size_text(measured["result_bytes"]), measured["peak_rss_kib"] / 1024.0,
-                measured["answers_digest"]))
+                measured["beyond_ping"], measured["cpu_beyond_ping"], size_text(measured["result_bytes"]),
+                measured["peak_rss_kib"] / 1024.0, measured["answers_digest"]))
     print()
-    print("| collection | growth | fixed | from | to | beyond-ping ratio (10x size) |")
-    print("|---|---|---:|---:|---:|---:|")
+    print("| collection | growth | fixed | from | to | beyond ping, 10x size | CPU beyond ping, 10x size |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for label in labels:
-        for fixed, smaller, larger, ratio in growth(rows, label, "files", "links", file_counts):
-            print("| %s | files | %d links | %d | %d | %.2f |" % (label, fixed, smaller, larger, ratio))
-        for fixed, smaller, larger, ratio in growth(rows, label, "links", "files", link_counts):
-            print("| %s | links | %d files | %d | %d | %.2f |" % (label, fixed, smaller, larger, ratio))
+        for fixed, smaller, larger, wall, cpu in growth(rows, label, "files", "links", file_counts):
+            print("| %s | files | %d links | %d | %d | %s | %s |" % (label, fixed, smaller, larger, wall, cpu))
+        for fixed, smaller, larger, wall, cpu in growth(rows, label, "links", "files", link_counts):
+            print("| %s | links | %d files | %d | %d | %s | %s |" % (label, fixed, smaller, larger, wall, cpu))
     print(GOALS)
 
 
