@@ -12,6 +12,7 @@ wins" (docs/internals/networkd-configuration.md, from "Search directories" to
 
 from __future__ import annotations
 
+import bisect
 import gc
 import posixpath
 from contextlib import contextmanager
@@ -92,10 +93,15 @@ class NetworkConfiguration:
         return ["%s: remove it or make it a regular file" % network.error for network in self.files
                 if network.bad_dropin is not None]
 
-    @property
+    @cached_property
     def loaded(self):
-        """The files networkd would load, in match order."""
+        """The files networkd would load, in match order (a list built once: ``files`` does not change)."""
         return [network for network in self.files if network.usable]
+
+    @cached_property
+    def _load_positions(self):
+        """{id(file): its position in ``loaded``}."""
+        return {id(network): position for position, network in enumerate(self.loaded)}
 
     @cached_property
     def _loaded_index(self):
@@ -117,13 +123,14 @@ class NetworkConfiguration:
 
     @cached_property
     def _attribute_tests(self):
-        """(position in load order, file, the Link attributes its [Match] tests positively) of the loaded
-        files that test any attribute a link may lack; most files test only Name=."""
-        found = []
+        """{Link attribute: ([positions in load order], [files])} of the loaded files whose [Match] tests
+        that attribute positively, which a link may lack; most files test only Name=."""
+        found = {}
         for position, network in enumerate(self.loaded):
-            attributes = network.match.tested_attributes()
-            if attributes:
-                found.append((position, network, attributes))
+            for attribute in network.match.tested_attributes():
+                positions, networks = found.setdefault(attribute, ([], []))
+                positions.append(position)
+                networks.append(network)
         return found
 
     def undecided(self, link):
@@ -132,21 +139,24 @@ class NetworkConfiguration:
         Returns [(file, [(key, file:line, Link attribute)])] for the files whose [Match] cannot be
         decided for the link because it lacks a property they test (MatchSection.undecidable). The
         indexes leave such files out of the candidates, so the files that test such a property are
-        walked in load order, and only for a link that lacks one.
+        looked up by that property, only for a link that lacks one, and only up to its governing file.
         """
-        missing = {attribute for attribute in UNDECIDABLE_ATTRIBUTES if getattr(link, attribute) is None}
-        tests = [(position, network) for position, network, attributes in self._attribute_tests if attributes & missing]
-        if not tests:
+        missing = [attribute for attribute in UNDECIDABLE_ATTRIBUTES
+                   if getattr(link, attribute) is None and attribute in self._attribute_tests]
+        if not missing:
             return []
         governing = self.governing_file(link)
-        last = next((position for position, network in enumerate(self.loaded) if network is governing), len(self.loaded))
+        last = len(self.loaded) if governing is None else self._load_positions[id(governing)]
+        tests = {}
+        for attribute in missing:
+            positions, networks = self._attribute_tests[attribute]
+            for index in range(bisect.bisect_left(positions, last)):
+                tests[positions[index]] = networks[index]
         found = []
-        for position, network in tests:
-            if position >= last:
-                break
-            keys = network.match.undecidable(link)
+        for position in sorted(tests):
+            keys = tests[position].match.undecidable(link)
             if keys:
-                found.append((network, keys))
+                found.append((tests[position], keys))
         return found
 
     def find(self, path):

@@ -5,9 +5,21 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+
 from ansible_collections.hostnet.networkd.plugins.module_utils._matching.facts import HostFacts
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import MemoryFileSystem, Symlink
-from ansible_collections.hostnet.networkd.plugins.module_utils._matching.network_files import load_network_configuration
+from ansible_collections.hostnet.networkd.plugins.module_utils._matching.network_files import (
+    UNDECIDABLE_ATTRIBUTES,
+    load_network_configuration,
+)
+from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils._matching.test_index import (
+    FILES,
+    LINKS,
+    VERSIONS,
+    links_of,
+    tree,
+)
 
 from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils.hosts import UPLINK, network
 
@@ -171,3 +183,18 @@ def test_link_managed_by_another_manager_is_never_matched_from_255():
 def test_link_claimed_by_networkd_itself_is_matched():
     ours = UPLINK.__class__(name="uplink0", properties={"ID_NET_MANAGED_BY": "io.systemd.Network"})
     assert governing({ETC + "10-up.network": network()}, 257, link=ours)[0] == ETC + "10-up.network"
+
+
+@settings(max_examples=200, deadline=None)
+@given(files=FILES, described=LINKS, version=VERSIONS)
+def test_undecided_files_are_those_before_the_governing_one_that_test_what_the_link_lacks(files, described, version):
+    fs = MemoryFileSystem({path: text.encode() for path, text in tree(files).items()})
+    configuration = load_network_configuration(fs, version, HostFacts(hostname="lab", virtualization="none"))
+    loaded = configuration.loaded
+    for link in links_of(described):
+        missing = {attribute for attribute in UNDECIDABLE_ATTRIBUTES if getattr(link, attribute) is None}
+        governing = next((network for network in loaded if network.match.matches(link)), None)
+        before = loaded[:loaded.index(governing)] if governing is not None else loaded
+        naive = [(network, network.match.undecidable(link)) for network in before
+                 if network.match.tested_attributes() & missing and network.match.undecidable(link)]
+        assert configuration.undecided(link) == naive
