@@ -115,8 +115,8 @@ def ansible(collections_path, workdir, vars_file, python, module, arguments=None
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
             errors.seek(0)
-            raise RuntimeError("%s failed (rc %d): %s" % (" ".join(command), process.returncode,
-                                                         errors.read().decode(errors="replace")[-3000:]))
+            message = errors.read().decode(errors="replace")[-3000:]
+            raise RuntimeError("%s failed (rc %d): %s" % (" ".join(command), process.returncode, message))
     return seconds, usage.ru_utime + usage.ru_stime
 
 
