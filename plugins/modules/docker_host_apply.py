@@ -18,8 +18,11 @@ description:
   - Each path is compared first, and only a path that is not as wanted is written. Every entry is checked before
     anything is written - a file edited since M(hostnet.networkd.docker_host_info) read it (C(before_sha256)), a path
     of another type, an unknown owner, a sysctl that cannot be written - so a bad entry changes nothing.
-  - Files are replaced atomically (a temporary file in the same directory, renamed over the old one). A directory a
-    file needs is created, root:root, 0755, so a minimal host without C(/etc/sysctl.d) works.
+  - The files change all together or not at all, under the lock every writer of this collection takes. Each new
+    content is written beside its file first and renamed over it once all are ready, each file compared once more
+    with what was read just before; if anything fails, every file already replaced gets its old content back. A
+    directory a file needs is created, root:root, 0755, so a minimal host without C(/etc/sysctl.d) works. Then
+    each path gets its owner and mode, and the sysctls are written.
   - Live sysctls are written to C(/proc/sys) directly; no C(sysctl) program is needed.
   - The module does not reload networkd; the role P(hostnet.networkd.docker_host_network#role) applies networkd's
     changed files, commit-confirmed.
@@ -116,6 +119,7 @@ from ansible_collections.hostnet.networkd.plugins.module_utils._docker_host.disk
     sysctl_diff,
     sysctls_to_set,
 )
+from ansible_collections.hostnet.networkd.plugins.module_utils._files.changeset import ChangeFailed, LockFailed
 
 FILE_SPEC = dict(
     path=dict(type="path", required=True),
@@ -153,8 +157,10 @@ def main():
     if result["changed"] and not module.check_mode:
         try:
             apply(writes, sysctls)
+        except (ChangeFailed, LockFailed) as error:
+            module.fail_json(msg=str(error), **result)
         except OSError as error:
-            module.fail_json(msg="could not write %s: %s; written before it: %s"
+            module.fail_json(msg="could not write %s: %s; done before it: %s"
                                  % (error.filename, error.strerror or error, ", ".join(error.done) or "nothing"),
                              **result)
     module.exit_json(**result)

@@ -3,11 +3,13 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The I/O edge of docker_host_info and docker_host_apply: the state of a path, and the writes.
 
-``read_state`` describes a path without following a symbolic link. ``prepare`` turns
-docker_host_apply's entries into the writes they need (nothing for a path that is already as
-wanted), checking everything before anything is written: a path that changed since the plan
-was made, an entry that makes no sense, a /proc/sys file that cannot be written. ``apply``
-then makes the writes, each file atomically, and turns the sysctls on.
+``read_state`` describes a path without following a symbolic link. ``planned_write`` turns one
+of docker_host_apply's entries into the write it needs (None for a path that is already as
+wanted), and ``sysctls_to_set`` the sysctls into the ones that do not read 1; both check before
+anything is written: a path that changed since the plan was made, an entry that makes no sense,
+a /proc/sys file that cannot be written. ``apply`` then changes the files all together or not
+at all, under the lock every writer of this collection takes (_files/changeset.py), sets their
+owner and mode, and turns the sysctls on.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ import pwd
 import stat
 from typing import NamedTuple, Optional
 
-from .._files.atomic import write_atomically
+from .._files.changeset import LOCK_PATH, Change, ChangeSet, root_lock
+from .._files.confined import ConfinedRoot, check_regular, read_descriptor
 from .files import MISSING, FileState
 from .sysctl_plan import proc_path
 
@@ -29,6 +32,8 @@ KINDS = ((stat.S_ISREG, "file"), (stat.S_ISDIR, "directory"), (stat.S_ISLNK, "li
 NEW_FILE_MODE = 0o644
 NEW_DIRECTORY_MODE = 0o755
 PROC_SYS = "/proc/sys"
+# The lock every writer of this collection takes on a root (tests point it elsewhere).
+LOCK = LOCK_PATH
 
 
 class EntryError(Exception):
@@ -63,10 +68,17 @@ def read_state(path):
 
 
 def read_bytes(path):
-    # O_NOFOLLOW and O_NONBLOCK: a path replaced by a link or a FIFO since lstat is refused, not followed or waited on.
-    handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    with os.fdopen(handle, "rb") as stream:
-        return stream.read()
+    """The bytes of the regular file ``path``, within the library's size limit (RefusedFile, an OSError, else).
+
+    O_NOFOLLOW and O_NONBLOCK: a path replaced by a link or a FIFO since lstat is refused, not
+    followed or waited on.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        check_regular(os.fstat(descriptor), path)
+        return read_descriptor(descriptor, path)
+    finally:
+        os.close(descriptor)
 
 
 def _user(name):
@@ -145,7 +157,7 @@ def sysctls_to_set(keys):
 
 
 def missing_directories(path):
-    """The directories above ``path`` that do not exist, outermost first."""
+    """The directories above ``path`` that do not exist, outermost first (the ChangeSet creates them)."""
     missing = []
     directory = posixpath.dirname(path)
     while directory != "/" and not os.path.lexists(directory):
@@ -154,36 +166,39 @@ def missing_directories(path):
     return missing
 
 
-def apply(writes, sysctls):
-    """Make ``writes`` (directories first, then files) and set ``sysctls`` to 1; returns the paths written.
+def apply(writes, sysctls, root="/"):
+    """Make ``writes`` and set ``sysctls`` to 1; returns the paths created, changed or removed.
 
-    A directory a file needs is created (root:root, 0755). On an error, OSError propagates with
-    ``done`` set to the paths written before it.
+    Under the lock of the root, the files' contents change all together or not at all (a
+    ChangeSet: each compared with what was read just before it is replaced, the missing
+    directories created root:root 0755); then each path gets the owner and mode it must have,
+    then the sysctls are written. On an error, OSError (or the ChangeSet's ChangeFailed)
+    propagates; ``done`` on it lists what was done before.
     """
+    confined = ConfinedRoot(root)
     done = []
     try:
-        for write in sorted(writes, key=lambda w: w.kind != "directory"):
-            for directory in missing_directories(write.path):
-                os.mkdir(directory, NEW_DIRECTORY_MODE)
-                os.chown(directory, 0, 0)
-                done.append(directory)
-            if write.kind == "directory":
-                if write.state.kind is None:
-                    os.mkdir(write.path, write.mode)
-                os.chmod(write.path, write.mode)
-                os.chown(write.path, write.uid, write.gid)
-            elif write.kind == "absent":
-                os.unlink(write.path)
-            else:
-                write_atomically(write.path, write.content, write.mode, write.uid, write.gid)
-            done.append(write.path)
-        for key, path, _value in sysctls:
-            with open(path, "w") as stream:
-                stream.write("1\n")
-            done.append(path)
-    except OSError as error:
+        with root_lock(confined, LOCK):
+            contents = [Change(w.path, w.before, w.content) for w in writes
+                        if w.kind != "directory" and (w.kind == "absent" or w.before != w.content)]
+            for write in writes:
+                if write.kind == "directory" and write.state.kind is None:
+                    done.extend(confined.make_directories(write.path, write.mode))
+            ChangeSet(confined, contents).apply()
+            done.extend(change.path for change in contents)
+            for write in writes:
+                if write.kind != "absent":
+                    os.chmod(write.path, write.mode)
+                    os.chown(write.path, write.uid, write.gid)
+            for key, path, _value in sysctls:
+                with open(path, "w") as stream:
+                    stream.write("1\n")
+                done.append(path)
+    except Exception as error:
         error.done = done
         raise
+    finally:
+        confined.close()
     return done
 
 

@@ -16,6 +16,12 @@ from ansible_collections.hostnet.networkd.plugins.modules import docker_host_app
 from ansible_collections.hostnet.networkd.tests.unit.plugins.modules.module_runner import run
 
 
+@pytest.fixture(autouse=True)
+def lock(tmp_path, monkeypatch):
+    """The writers' lock in the test's directory, not in /etc/systemd of the machine running the tests."""
+    monkeypatch.setattr(disk, "LOCK", str(tmp_path / ".lock"))
+
+
 def entry(path, content="x = 1\n", **extra):
     return dict({"path": str(path), "state": "file", "content": content, "mode": "0644", "owner": "root",
                  "group": "root"}, **extra)

@@ -28,6 +28,12 @@ TREES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def lock(tmp_path, monkeypatch):
+    """The writers' lock in the test's directory, not in /etc/systemd of the machine running the tests."""
+    monkeypatch.setattr(disk, "LOCK", str(tmp_path / ".lock"))
+
+
 @pytest.fixture
 def live_host(monkeypatch):
     """Make the module read ``root`` as the live host: LINKS, forwarding 1 everywhere, networkd running."""

@@ -12,10 +12,17 @@ import pytest
 
 from ansible_collections.hostnet.networkd.plugins.module_utils._docker_host import disk
 from ansible_collections.hostnet.networkd.plugins.module_utils._docker_host.files import MISSING, sha256
+from ansible_collections.hostnet.networkd.plugins.module_utils._files.changeset import ChangeFailed
 
 
 def mode_of(path):
     return stat.S_IMODE(os.lstat(path).st_mode)
+
+
+@pytest.fixture(autouse=True)
+def lock(tmp_path, monkeypatch):
+    """The writers' lock in the test's directory, not in /etc/systemd of the machine running the tests."""
+    monkeypatch.setattr(disk, "LOCK", str(tmp_path / ".lock"))
 
 
 def test_a_symbolic_link_is_described_not_followed(tmp_path):
@@ -80,7 +87,7 @@ def test_a_relative_path_is_refused():
 def test_apply_creates_the_directories_a_file_needs_root_owned_0755(tmp_path):
     path = str(tmp_path / "etc" / "sysctl.d" / "90-x.conf")
     write = disk.planned_write({"path": path, "content": "x\n", "mode": "0644", "owner": "root", "group": "root"})
-    assert disk.apply([write], []) == [str(tmp_path / "etc"), str(tmp_path / "etc" / "sysctl.d"), path]
+    assert disk.apply([write], []) == [path]
     assert mode_of(str(tmp_path / "etc" / "sysctl.d")) == 0o755 and mode_of(path) == 0o644
     assert open(path).read() == "x\n" and os.lstat(path).st_uid == 0
 
@@ -119,3 +126,15 @@ def test_a_sysctl_that_cannot_be_written_is_refused(proc_sys, monkeypatch):
     monkeypatch.setattr(disk.os, "access", lambda path, mode: False)
     with pytest.raises(disk.EntryError, match="cannot be written .* read-only"):
         disk.sysctls_to_set(["net.ipv4.conf.all.forwarding"])
+
+
+def test_a_file_changed_between_the_check_and_the_write_changes_nothing(tmp_path):
+    first = tmp_path / "05-first.network"
+    edited = tmp_path / "10-edited.network"
+    edited.write_text("as planned")
+    writes = [disk.planned_write({"path": str(first), "content": "new\n"}),
+              disk.planned_write({"path": str(edited), "content": "edited by the role\n"})]
+    edited.write_text("edited by someone else in between")
+    with pytest.raises(ChangeFailed, match="the file changed since it was read"):
+        disk.apply(writes, [])
+    assert not first.exists() and edited.read_text() == "edited by someone else in between"
