@@ -240,7 +240,7 @@ class MatchSection:
         self._conditions: Dict[str, Condition] = {}
         self._key_tests = None      # built on the first match: the section is complete by then
         self._selectors = None      # likewise, on the first use by an index
-        self._split = {}            # key -> Patterns, for both
+        self._split = None          # key -> Patterns, for both; built with the first of them
 
     @classmethod
     def from_assignments(cls, assignments, systemd_version):
@@ -343,6 +343,8 @@ class MatchSection:
 
     def _patterns(self, key):
         """The key's patterns split into literals and globs, once (for matches() and selectors() alike)."""
+        if self._split is None:
+            self._split = {}
         split = self._split.get(key)
         if split is None:
             split = self._split[key] = Patterns.split(self._lists[key])

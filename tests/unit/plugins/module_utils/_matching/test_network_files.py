@@ -5,10 +5,13 @@
 
 from __future__ import annotations
 
+import gc
+
 from hypothesis import given, settings
 
 from ansible_collections.hostnet.networkd.plugins.module_utils._matching.facts import HostFacts
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import MemoryFileSystem, Symlink
+from ansible_collections.hostnet.networkd.plugins.module_utils._matching import network_files
 from ansible_collections.hostnet.networkd.plugins.module_utils._matching.network_files import (
     UNDECIDABLE_ATTRIBUTES,
     load_network_configuration,
@@ -198,3 +201,18 @@ def test_undecided_files_are_those_before_the_governing_one_that_test_what_the_l
         naive = [(network, network.match.undecidable(link)) for network in before
                  if network.match.tested_attributes() & missing and network.match.undecidable(link)]
         assert configuration.undecided(link) == naive
+
+
+def test_the_load_builds_the_file_index_while_the_cycle_collector_is_paused(monkeypatch):
+    states = []
+    real_build = network_files.NetworkConfiguration.build_index
+
+    def watched_build(configuration):
+        states.append(gc.isenabled())
+        return real_build(configuration)
+
+    monkeypatch.setattr(network_files.NetworkConfiguration, "build_index", watched_build)
+    fs = MemoryFileSystem({"/etc/systemd/network/10-uplink0.network": network()})
+    configuration = load_network_configuration(fs, 257, HostFacts())
+    assert states == [False] and gc.isenabled()
+    assert "_loaded_index" in vars(configuration)
