@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: hostnet.networkd contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The steps networkd_forwarding and docker_host_state share, with the AnsibleModule that runs them.
+"""The steps networkd_forwarding and docker_host_info share, with the AnsibleModule that runs them.
 
 Read the host once (live state and networkd's own state) and pick the links a run covers; what
 cannot go on becomes the module's failure, what is doubtful its warning.
