@@ -41,12 +41,11 @@ options:
     type: list
     elements: str
     required: true
-  families:
+  family:
     description: The address families to keep forwarding on for.
-    type: list
-    elements: str
-    choices: [ipv4, ipv6]
-    default: [ipv4]
+    type: str
+    choices: [ipv4, ipv6, both]
+    default: ipv4
   networks:
     description:
       - Full C(.network) definitions to write into C(/etc/systemd/network), as the role's
@@ -151,7 +150,7 @@ EXAMPLES = r"""
 - name: Read the Docker host and plan what keeps its forwarding on
   hostnet.networkd.docker_host_info:
     uplinks: [eth0, "ens*"]
-    families: [ipv4]
+    family: ipv4
   register: docker_host
 
 - name: Show what the role would change, and why

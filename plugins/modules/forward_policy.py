@@ -384,7 +384,7 @@ from ansible_collections.hostnet.networkd.plugins.module_utils._firewall.model i
     plan_drop,
 )
 from ansible_collections.hostnet.networkd.plugins.module_utils._live.commands import run_read_only
-from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.families import FAMILIES
+from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.families import FAMILY_CHOICES, families_of
 
 
 def observe(module):
@@ -452,14 +452,14 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             state=dict(type="str", choices=["audit", "drop"], default="audit"),
-            family=dict(type="str", choices=["ipv4", "ipv6", "both"], default="ipv4"),
+            family=dict(type="str", choices=list(FAMILY_CHOICES), default="ipv4"),
             persist=dict(type="bool", default=True),
             fail_on_open_router=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
     )
     params = module.params
-    families = list(FAMILIES) if params["family"] == "both" else [params["family"]]
+    families = list(families_of(params["family"]))
     observation = observe(module)
     audit = FirewallAudit(observation)
     plan = None

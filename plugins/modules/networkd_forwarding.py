@@ -759,6 +759,7 @@ from ansible_collections.hostnet.networkd.plugins.module_utils._files.changeset 
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.confined import root_problem
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import OverlayFileSystem, RootFileSystem
 from ansible_collections.hostnet.networkd.plugins.module_utils._model.host import HostView
+from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.families import FAMILY_CHOICES, families_of
 from ansible_collections.hostnet.networkd.plugins.module_utils._parsing.versions import (
     NEWEST_ACCEPTED,
     OLDEST_MODELLED,
@@ -775,7 +776,7 @@ from ansible_collections.hostnet.networkd.plugins.module_utils._report.evidence 
 
 ARGUMENT_SPEC = dict(
     state=dict(type="str", choices=["audit", "enabled", "disabled"], default="audit"),
-    family=dict(type="str", choices=["ipv4", "ipv6", "both"], default="ipv4"),
+    family=dict(type="str", choices=list(FAMILY_CHOICES), default="ipv4"),
     interfaces=dict(type="list", elements="str"),
     missing_interfaces=dict(type="str", choices=["fail", "ignore"], default="fail"),
     paths=dict(type="list", elements="path"),
@@ -921,7 +922,7 @@ def run_module():
         module.warn("no links were described below root %s (the links option): no link is predicted; the result "
                     "holds the global settings and the .network files that put every link they govern at risk "
                     "(files_at_risk)" % params["root"])
-    families = ["ipv4", "ipv6"] if params["family"] == "both" else [params["family"]]
+    families = list(families_of(params["family"]))
     syntax = resolved_syntax(params["syntax"], host.version)
     view, covered, changes, warnings = plan_run(module, host, families, syntax)
 

@@ -17,7 +17,7 @@ import fnmatch
 import posixpath
 from typing import NamedTuple, Tuple
 
-from .._parsing.families import FAMILIES
+from .._parsing.families import FAMILY_CHOICES, families_of
 
 # The keys that decide forwarding in a .network file; the role writes them itself.
 FORWARDING_KEYS = ("IPForward", "IPv4Forwarding", "IPv6Forwarding")
@@ -36,7 +36,7 @@ NAME_MAX = 255
 
 ARGUMENT_SPEC = dict(
     uplinks=dict(type="list", elements="str", required=True),
-    families=dict(type="list", elements="str", choices=list(FAMILIES), default=["ipv4"]),
+    family=dict(type="str", choices=list(FAMILY_CHOICES), default="ipv4"),
     networks=dict(type="list", elements="dict", default=[]),
     unmanaged_container_links=dict(type="bool", default=True),
     container_link_patterns=dict(type="list", elements="str", default=["docker0", "br-*", "veth*"]),
@@ -50,7 +50,7 @@ ARGUMENT_SPEC = dict(
     networkd_conf_dropin=dict(type="bool", default=True),
     dropin_name=dict(type="str", default="50-hostnet-forwarding.conf"),
     restart_networkd=dict(type="bool", default=False),
-    forward_policy=dict(type="str", choices=["report", "drop"], default="report"),
+    forward_policy=dict(type="str", choices=["audit", "drop"], default="audit"),
     evidence_path=dict(type="path", default="/var/lib/hostnet-networkd/evidence.json"),
     rollback=dict(type="str", choices=["auto", "always", "never"], default="auto"),
     rollback_timeout=dict(type="int", default=120),
@@ -59,10 +59,10 @@ ARGUMENT_SPEC = dict(
 
 
 class Settings(NamedTuple):
-    """The options of ARGUMENT_SPEC, with ``families`` in a fixed order and each once."""
+    """The options of ARGUMENT_SPEC."""
 
     uplinks: Tuple[str, ...] = ()
-    families: Tuple[str, ...] = ("ipv4",)
+    family: str = "ipv4"
     networks: Tuple[dict, ...] = ()
     unmanaged_container_links: bool = True
     container_link_patterns: Tuple[str, ...] = ("docker0", "br-*", "veth*")
@@ -76,7 +76,7 @@ class Settings(NamedTuple):
     networkd_conf_dropin: bool = True
     dropin_name: str = "50-hostnet-forwarding.conf"
     restart_networkd: bool = False
-    forward_policy: str = "report"
+    forward_policy: str = "audit"
     evidence_path: str = "/var/lib/hostnet-networkd/evidence.json"
     rollback: str = "auto"
     rollback_timeout: int = 120
@@ -89,9 +89,12 @@ class Settings(NamedTuple):
         for name in ("uplinks", "networks", "container_link_patterns"):
             if name in values:
                 values[name] = tuple(values[name])
-        if "families" in values:
-            values["families"] = tuple(family for family in FAMILIES if family in values["families"])
         return cls(**values)
+
+    @property
+    def families(self):
+        """The families of ``family``, in a fixed order."""
+        return families_of(self.family)
 
 
 def is_plain_file_name(name):

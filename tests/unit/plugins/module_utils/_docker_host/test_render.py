@@ -27,8 +27,8 @@ UPLINK = {"name": "10-uplink", "match": {"Name": "uplink0"},
           "dropins": [{"name": "mtu", "sections": [{"section": "Link", "options": {"MTUBytes": 9000}}]}]}
 
 
-def files(families=("ipv4",), modern=True, **values):
-    return {f.path: f for f in render_networkd_files(Settings(uplinks=("uplink0",), families=families, **values), modern)}
+def files(family="ipv4", modern=True, **values):
+    return {f.path: f for f in render_networkd_files(Settings(uplinks=("uplink0",), family=family, **values), modern)}
 
 
 def text(wanted):
@@ -46,14 +46,14 @@ def test_a_definition_becomes_sections_with_the_forwarding_key_in_network():
         "[Route]\nGateway=192.0.2.254\n\n[Route]\nGateway=2001:db8::ff\n")
 
 
-@pytest.mark.parametrize("families, modern, lines", [
-    (("ipv4",), False, ["IPForward=ipv4"]),
-    (("ipv6",), False, ["IPForward=ipv6"]),
-    (("ipv4", "ipv6"), False, ["IPForward=yes"]),
-    (("ipv4", "ipv6"), True, ["IPv4Forwarding=yes", "IPv6Forwarding=yes"]),
+@pytest.mark.parametrize("family, modern, lines", [
+    ("ipv4", False, ["IPForward=ipv4"]),
+    ("ipv6", False, ["IPForward=ipv6"]),
+    ("both", False, ["IPForward=yes"]),
+    ("both", True, ["IPv4Forwarding=yes", "IPv6Forwarding=yes"]),
 ])
-def test_the_forwarding_keys_follow_the_systemd_version(families, modern, lines):
-    rendered = text(files(families, modern, networks=({"name": "10-x", "match": {"Name": "x"}},))[
+def test_the_forwarding_keys_follow_the_systemd_version(family, modern, lines):
+    rendered = text(files(family, modern, networks=({"name": "10-x", "match": {"Name": "x"}},))[
         "/etc/systemd/network/10-x.network"])
     assert [line for line in rendered.splitlines() if "Forward" in line] == lines
 

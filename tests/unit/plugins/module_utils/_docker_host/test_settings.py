@@ -31,8 +31,9 @@ def test_settings_take_every_option_of_the_argument_spec_with_its_default():
     assert set(Settings._fields) == set(ARGUMENT_SPEC)
 
 
-def test_families_come_in_a_fixed_order_each_once():
-    assert Settings.from_params({"uplinks": ["eth0"], "families": ["ipv6", "ipv4", "ipv6"]}).families == ("ipv4", "ipv6")
+@pytest.mark.parametrize("family, families", [("ipv4", ("ipv4",)), ("ipv6", ("ipv6",)), ("both", ("ipv4", "ipv6"))])
+def test_one_family_option_stands_for_its_families(family, families):
+    assert Settings.from_params({"uplinks": ["eth0"], "family": family}).families == families
 
 
 def test_no_uplink_is_a_problem():
