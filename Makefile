@@ -110,7 +110,7 @@ MOLECULE_LOCK := flock /tmp/hostnet-molecule.lock
 # Two streams of scenarios side by side (their containers are named after the scenario):
 # the listed ones, and all the others but the demo, which tells the story the default
 # scenario asserts (`make demo` runs it).
-MOLECULE_STREAM_B := default firewall rollback lab
+MOLECULE_STREAM_B := default firewall rollback lab check_mode
 
 molecule: lab $(LINK)
 	$(MOLECULE_LOCK) $(MAKE) --jobs 2 --output-sync=target molecule-stream-a molecule-stream-b
