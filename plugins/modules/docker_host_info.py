@@ -106,10 +106,12 @@ options:
     type: bool
     default: false
   forward_policy:
-    description: V(drop) plans, as M(hostnet.networkd.forward_policy) would, the C(FORWARD) policy C(DROP).
+    description:
+      - V(audit) reports the C(FORWARD) path as M(hostnet.networkd.forward_policy) audits it.
+      - V(drop) plans, as M(hostnet.networkd.forward_policy) would, the C(FORWARD) policy C(DROP).
     type: str
-    choices: [report, drop]
-    default: report
+    choices: [audit, drop]
+    default: audit
   evidence_path:
     description: Where the evidence for auditors goes; the empty string plans none.
     type: path
