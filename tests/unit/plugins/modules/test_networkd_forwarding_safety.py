@@ -16,9 +16,11 @@ import resource
 import subprocess
 import sys
 import tempfile
+import traceback
 
 import pytest
 
+from ansible_collections.hostnet.networkd.plugins.modules import networkd_forwarding
 from ansible_collections.hostnet.networkd.tests.unit.plugins.modules.module_runner import refused_by_the_controller, run
 from ansible_collections.hostnet.networkd.tests.unit.plugins.sandbox import SENTINEL
 
@@ -367,20 +369,34 @@ def test_a_root_that_is_a_file_is_named(capsys, tmp_path):
 
 
 def _audit_as_nobody(root, write_end):
-    """In a child process: become nobody (when root), run an audit, send the result up the pipe."""
-    if os.geteuid() == 0:
-        os.setgroups([])
-        os.setgid(65534)
-        os.setuid(65534)
+    """In a child process: become nobody (when root), run an audit, send the result up the pipe.
+
+    ansible-test runs the tests from directories only root may read, and ansible-core imports
+    some of its modules only when a result is printed: one audit as root first, its output thrown
+    away, imports all that the second one needs. Whatever goes wrong in the child is sent up as a
+    failed result.
+    """
     from ansible.module_utils.testing import patch_module_args
-    from ansible_collections.hostnet.networkd.plugins.modules import networkd_forwarding
-    with os.fdopen(write_end, "w") as stream:
-        sys.stdout = stream         # the module prints its result: up the pipe
+
+    def audit(output):
+        sys.stdout = output         # the module prints its result
         with patch_module_args(dict(root=root, **AUDIT)):
             try:
                 networkd_forwarding.main()
             except SystemExit:
                 pass
+
+    with os.fdopen(write_end, "w") as stream:
+        try:
+            if os.geteuid() == 0:
+                with open(os.devnull, "w") as discarded:
+                    audit(discarded)
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+            audit(stream)
+        except BaseException:   # pylint: disable=broad-exception-caught
+            stream.write("\n" + json.dumps({"failed": True, "msg": traceback.format_exc()}) + "\n")
 
 
 def test_an_unreadable_dropin_directory_is_a_warning_that_the_prediction_is_incomplete():
