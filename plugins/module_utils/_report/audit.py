@@ -240,14 +240,13 @@ def collect_warnings(view, covered):
                         "IPv4Forwarding=/IPv6Forwarding= it read at its start until it restarts, while the "
                         "predictions use the files as they are now; apply them with "
                         "`systemctl restart systemd-networkd`" % ", ".join(view.networkd_conf_changed))
+    undecided = {}
     for link in covered:
         plan = view.model.plans[link.name]
         warnings.extend(plan.settings.warnings)
         for network, keys in view.configuration.undecided(link):
             for key, location, attribute in keys:
-                warnings.append("%s: %s= cannot be decided for %s: its %s is not known (links[].%s); the file is "
-                                "taken not to match it" % (location or network.path, key, link.name,
-                                                           PROPERTY_WORDS.get(attribute, attribute), attribute))
+                undecided.setdefault((location or network.path, key, attribute), []).append(link.name)
         if plan.managed_by is not None:
             warnings.append("%s: udev's ID_NET_MANAGED_BY=%s names another network manager, so systemd-networkd %d "
                             "matches no .network file to it and writes nothing for it" % (
@@ -255,7 +254,30 @@ def collect_warnings(view, covered):
         if plan.network is not None and plan.network.conditions is not None and plan.network.conditions.holds is None:
             warnings.append("%s governs %s only if its conditions hold: %s"
                             % (plan.network.path, link.name, plan.network.conditions.reason))
+    warnings.extend(undecided_warning(location, key, attribute, names)
+                    for (location, key, attribute), names in undecided.items())
     return sorted(set(warnings), key=warnings.index)
+
+
+# How many links an undecided-match warning names before it counts the rest.
+UNDECIDED_NAMES_SHOWN = 5
+
+
+def undecided_warning(location, key, attribute, names):
+    """One warning per [Match] line that cannot be decided, however many links lack the property.
+
+    A fleet's image with a ``Path=`` file and hundreds of container links would otherwise print
+    hundreds of warnings that say the same thing.
+    """
+    words = PROPERTY_WORDS.get(attribute, attribute)
+    if len(names) == 1:
+        return ("%s: %s= cannot be decided for %s: its %s is not known (links[].%s); the file is taken not to "
+                "match it" % (location, key, names[0], words, attribute))
+    shown = ", ".join(names[:UNDECIDED_NAMES_SHOWN])
+    if len(names) > UNDECIDED_NAMES_SHOWN:
+        shown += " and %d more" % (len(names) - UNDECIDED_NAMES_SHOWN)
+    return ("%s: %s= cannot be decided for %d links (%s): their %s is not known (links[].%s); the file is taken "
+            "not to match them" % (location, key, len(names), shown, words, attribute))
 
 
 def audit_report(view, covered, families, desired=1, network_files="compact"):

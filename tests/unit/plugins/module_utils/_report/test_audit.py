@@ -8,7 +8,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 
 from ansible_collections.hostnet.networkd.plugins.module_utils._matching.links import Link
-from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import network_files_report
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import collect_warnings, network_files_report
 from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils._matching.test_index import (
     FILES,
     LINKS,
@@ -46,3 +46,21 @@ def test_a_negation_governs_what_earlier_files_leave_and_counts_the_rest():
         {"path": "/etc/systemd/network/10-eth1.network", "governed_links": ["eth1"]},
         {"path": "/etc/systemd/network/20-eth1-again.network", "other_matches": 1},
         {"path": "/etc/systemd/network/90-wired.network", "governed_links": ["eth0", "eth2", "eth3"], "other_matches": 1}]
+
+
+def test_a_match_that_cannot_be_decided_is_one_warning_per_line_however_many_links_lack_the_property():
+    bare = [Link(name="veth%d" % number, ifindex=number + 2) for number in range(7)]
+    files = {"/etc/systemd/network/10-pci.network": "[Match]\nPath=pci-0000:00:03.0\n",
+             "/etc/systemd/network/20-mac.network": "[Match]\nMACAddress=02:00:00:00:00:09\n"}
+    one = collect_warnings(host(files, 257, links=bare[:1]), bare[:1])
+    assert one == [
+        "/etc/systemd/network/10-pci.network:2: Path= cannot be decided for veth0: its udev ID_PATH is not known "
+        "(links[].path); the file is taken not to match it",
+        "/etc/systemd/network/20-mac.network:2: MACAddress= cannot be decided for veth0: its MAC address is not known "
+        "(links[].mac); the file is taken not to match it"]
+    many = collect_warnings(host(files, 257, links=bare), bare)
+    assert many == [
+        "/etc/systemd/network/10-pci.network:2: Path= cannot be decided for 7 links (veth0, veth1, veth2, veth3, veth4 "
+        "and 2 more): their udev ID_PATH is not known (links[].path); the file is taken not to match them",
+        "/etc/systemd/network/20-mac.network:2: MACAddress= cannot be decided for 7 links (veth0, veth1, veth2, veth3, "
+        "veth4 and 2 more): their MAC address is not known (links[].mac); the file is taken not to match them"]
