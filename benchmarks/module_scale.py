@@ -247,9 +247,11 @@ def main():
     parser.add_argument("--python", default=sys.executable, help="the module's interpreter (default: this one)")
     parser.add_argument("--json", help="also write every run to this file")
     args = parser.parse_args()
-    measured = args.measured or [("path", "this tree", REPOSITORY)]
+    measured = args.measured or [("path", "this-tree", REPOSITORY)]
     if len({label for _kind, label, _value in measured}) != len(measured):
         parser.error("two collections have the same label")
+    if any(not label.replace("-", "").replace("_", "").isalnum() for _kind, label, _value in measured):
+        parser.error("labels name files and interpreters: letters, digits, - and _ only")
     rows = []
     with tempfile.TemporaryDirectory(prefix="hostnet-module-collections-") as workdir:
         collections = prepare_collections(measured, workdir)
