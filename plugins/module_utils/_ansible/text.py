@@ -35,13 +35,25 @@ def escape_bytes(content):
 
 
 def controller_safe(value):
-    """``value`` (dicts, lists, tuples, strings, numbers) with every string escaped by escape_text()."""
+    """``value`` (dicts, lists, tuples, strings, numbers) with every string escaped by escape_text().
+
+    A value that already encodes as strict UTF-8 JSON, as nearly every result does, is returned
+    as it is: one pass of the C encoder instead of a Python walk over every string of it.
+    """
+    try:
+        check_serializable(value)
+        return value
+    except (TypeError, ValueError):     # bytes, or a string that is not UTF-8
+        return _escaped(value)
+
+
+def _escaped(value):
     if isinstance(value, str):
         return escape_text(value)
     if isinstance(value, dict):
-        return {controller_safe(key): controller_safe(item) for key, item in value.items()}
+        return {_escaped(key): _escaped(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [controller_safe(item) for item in value]
+        return [_escaped(item) for item in value]
     if isinstance(value, bytes):
         return escape_bytes(value)
     return value

@@ -44,3 +44,12 @@ def test_every_string_of_a_result_is_escaped_keys_included():
 def test_a_result_the_controller_would_refuse_is_detected():
     with pytest.raises(UnicodeEncodeError):
         check_serializable({"path": NAME})
+
+
+def test_a_result_that_is_already_clean_is_passed_through_without_a_copy():
+    clean = {"links": [{"name": "caf\u00e9", "ipv4": {"risk": None}}], "n": 1}
+    assert controller_safe(clean) is clean
+
+
+def test_bytes_anywhere_make_the_result_escaped_not_refused():
+    assert controller_safe({"diff": [{"after": b"x\xff\n"}], "ok": "yes"}) == {"diff": [{"after": "x\\xff\n"}], "ok": "yes"}
