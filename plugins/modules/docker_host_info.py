@@ -262,10 +262,10 @@ sysctl_plan:
   sample: {needed: [net.ipv4.ip_forward], conflicts: [], left_out: [], written: [net.ipv4.ip_forward], override: false}
 audit:
   description: The audit of the uplinks, with the keys M(hostnet.networkd.networkd_forwarding) returns in audit mode
-    (C(systemd_version), C(links), C(global), C(network_files), C(sysctl)).
+    (C(systemd_version), C(links), C(global), C(network_files), C(unused_network_files), C(sysctl)).
   returned: always
   type: dict
-  sample: {systemd_version: 257, links: [], global: {}, network_files: [], sysctl: []}
+  sample: {systemd_version: 257, links: [], global: {}, network_files: [], unused_network_files: {}, sysctl: []}
 container_links:
   description: The audit of Docker's links, those that exist and those Docker will create (without live values).
   returned: always

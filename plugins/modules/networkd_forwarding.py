@@ -189,10 +189,11 @@ options:
   network_files:
     description:
       - How much RV(network_files) says about each file.
-      - V(compact) gives, per file, the links it governs and how many others its C([Match]) matches, and
-        leaves out the keys at their defaults; its size grows with the number of files plus the number of
-        links.
-      - V(full) gives every key of every row and RV(network_files[].matched_links), every link each
+      - V(compact) lists the files that govern a link, with the links they govern, and the files networkd
+        skips, with why; each row leaves out the keys at their defaults. The files networkd loads that
+        govern no link are counted in RV(unused_network_files) instead. The result grows with the number
+        of files plus the number of links.
+      - V(full) lists every file with every key and RV(network_files[].matched_links), every link each
         file's C([Match]) matches. A file that matches nearly every link, such as C(Name=!eth0), lists
         them all, so on a host with thousands of files and links the result grows as files times links;
         keep it for small hosts or offline images.
@@ -406,10 +407,11 @@ global:
            after_restart: {all: null, default: null}, after_boot: {all: 0, default: 0}, after_sysctl_reload: {all: null, default: null}}
 network_files:
   description:
-    - Every .network file considered, in the order networkd loads them, then the overridden ones.
+    - The .network files that govern a link and those networkd skips (masked, overridden, unreadable,
+      unparsable or with conditions that do not hold), in the order networkd loads them, then the
+      overridden ones. With O(network_files=full), every file considered.
     - With O(network_files=compact) (the default) a row leaves out each key at its default (V(false),
-      null, empty, V(0)). A row with only RV(network_files[].path) is a file networkd loads that
-      governs no link and matches none.
+      null, empty, V(0)).
   returned: always
   type: list
   elements: dict
@@ -441,8 +443,7 @@ network_files:
       returned: when it governs a link, or with network_files=full
     other_matches:
       description:
-        - How many other links its C([Match]) matches, links an earlier file governs. A file with other
-          matches and no governed link is shadowed by earlier files.
+        - How many other links its C([Match]) matches, links an earlier file governs.
       type: int
       returned: when not 0, or with network_files=full
     matched_links:
@@ -463,6 +464,14 @@ network_files:
     - {path: /etc/systemd/network/10-uplink0.network, governed_links: [uplink0]}
     - {path: /etc/systemd/network/80-container-veth.network, governed_links: [veth1a2b, veth9f0c], other_matches: 1}
     - {path: /usr/lib/systemd/network/10-uplink0.network, overridden_by: /etc/systemd/network/10-uplink0.network}
+unused_network_files:
+  description:
+    - Every .network file networkd loads that governs none of the links (all of them when no link is
+      known), with the number of links its C([Match]) matches that an earlier file governs. A file
+      with a number above 0 is shadowed by earlier files; one with 0 matches no link at all.
+  returned: always
+  type: dict
+  sample: {/etc/systemd/network/20-uplink0-old.network: 1, /usr/lib/systemd/network/99-wlan.network: 0}
 at_risk:
   description:
     - What O(fail_on_risk) fails on, whether or not it is set - the covered links at risk, by name; when no link

@@ -177,17 +177,19 @@ def global_report(view, shared_states, desired=1):
 
 
 def network_files_report(view, links, detail="compact"):
-    """One row per file considered: what it is, the links it governs and how many others it matches.
+    """(rows, unused): what each file considered does, in room linear in files and links.
 
-    A file governs the links for which it is the first usable file that
-    matches (the model's plans); ``other_matches`` counts the links its
-    [Match] matches that an earlier file governs. Both take time and room
-    linear in files and links (_matching.index.LinkIndex). With
-    ``detail="compact"`` a row leaves out the keys at their defaults (not
-    masked, not overridden, no drop-ins, governs nothing, no other match,
-    conditions hold, no error); ``"full"`` gives every row every key and
-    ``matched_links``, every link its [Match] matches, which grows as files x
-    links.
+    A file governs the links for which it is the first usable file that matches
+    (the model's plans); ``other_matches`` counts the links its [Match] matches
+    that an earlier file governs (_matching.index.LinkIndex answers both
+    without testing every pair). ``unused`` maps each file networkd loads but
+    that governs none of ``links`` to that count. ``rows`` has the other files,
+    those that govern a link and those networkd skips, each without the keys
+    at their defaults. On a large host most files govern nothing, and one
+    mapping entry instead of one row each keeps the result small (docs/
+    performance.md). With ``detail="full"`` ``rows`` has every file with every
+    key and ``matched_links``, every link its [Match] matches, which grows as
+    files x links.
     """
     governed = {}       # id(NetworkFile) -> names of the links it governs, in the order of ``links``
     for link in links:
@@ -195,17 +197,23 @@ def network_files_report(view, links, detail="compact"):
         if plan is not None and plan.network is not None:
             governed.setdefault(id(plan.network), []).append(link.name)
     index = LinkIndex([link for link in links if foreign_manager(link, view.version) is None], view.version)
-    rows = []
+    full = detail == "full"
+    rows, unused = [], {}
     for network in view.configuration.files:
         governs = governed.get(id(network), [])     # only a usable file governs links
+        usable = network.usable
         matched = None
-        if not network.usable:
-            matched, count = [], 0
-        elif detail == "full":
+        if not usable:
+            count = 0
+        elif full:
             matched = [link.name for link in index.matched_links(network.match)]
             count = len(matched)
         else:
             count = index.matched_count(network.match)
+        if usable and not governs:
+            unused[network.path] = count
+            if not full:
+                continue
         row = {
             "path": network.path,
             "masked": network.masked,
@@ -217,12 +225,12 @@ def network_files_report(view, links, detail="compact"):
             else network.conditions.reason,
             "error": network.error,
         }
-        if detail == "full":
-            row["matched_links"] = matched
+        if full:
+            row["matched_links"] = matched or []
         else:
             row = {key: value for key, value in row.items() if key == "path" or value}
         rows.append(row)
-    return rows
+    return rows, unused
 
 
 def sysctl_report(view):
@@ -288,11 +296,13 @@ def audit_report(view, covered, families, desired=1, network_files="compact"):
     """
     # A restart and a sysctl reload do not depend on the link reported: predicted once, not once per link.
     shared_states = {event: view.model.predict(event) for event in ("restart", "sysctl_reload")}
+    rows, unused = network_files_report(view, view.links, network_files)
     report = {
         "systemd_version": view.version,
         "links": [link_report(view, link, families, desired, shared_states) for link in covered],
         "global": global_report(view, shared_states, desired),
-        "network_files": network_files_report(view, view.links, network_files),
+        "network_files": rows,
+        "unused_network_files": unused,
         "sysctl": sysctl_report(view),
         "runtimes": [runtime.as_dict() for runtime in view.runtimes],
         "warnings": collect_warnings(view, covered),

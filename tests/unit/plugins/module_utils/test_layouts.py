@@ -114,10 +114,10 @@ def check_link(report, case, check):
 
 def check_network_files_once(report):
     """Every .network file is listed once; none is "overridden" by itself through a symlinked directory."""
-    paths = [row["path"] for row in report["network_files"]]
+    paths = [row["path"] for row in report["network_files"]] + list(report["unused_network_files"])
     names = [os.path.basename(path) for path in paths]
     duplicates = sorted(set(name for name in names if names.count(name) > 1))
-    assert not duplicates, [row for row in report["network_files"] if os.path.basename(row["path"]) in duplicates]
+    assert not duplicates, [path for path in paths if os.path.basename(path) in duplicates]
 
 
 @pytest.mark.parametrize("name, case_name, check", parameters())

@@ -67,6 +67,8 @@ def test_audit_reports_the_governing_file_and_the_risk(capsys, root):
 def test_network_files_say_what_each_file_governs_and_matches(capsys, tmp_path):
     root = make_root(tmp_path, {UPLINK_FILE: "[Match]\nName=uplink0\n",
                                 "etc/systemd/network/90-all-but-wifi.network": "[Match]\nName=!wl*\n",
+                                "etc/systemd/network/95-uplink0-again.network": "[Match]\nName=uplink0\n",
+                                "etc/systemd/network/99-wlan.network": "[Match]\nName=wl*\n",
                                 "usr/lib/systemd/network/10-uplink0.network": "[Match]\nName=uplink0\n"})
     code, compact = run(capsys, root=root, systemd_version=257, links=LINKS)
     assert code == 0
@@ -74,13 +76,20 @@ def test_network_files_say_what_each_file_governs_and_matches(capsys, tmp_path):
         {"path": "/" + UPLINK_FILE, "governed_links": ["uplink0"]},
         {"path": "/etc/systemd/network/90-all-but-wifi.network", "governed_links": ["docker0"], "other_matches": 1},
         {"path": "/usr/lib/systemd/network/10-uplink0.network", "overridden_by": "/" + UPLINK_FILE}]
+    assert compact["unused_network_files"] == {"/etc/systemd/network/95-uplink0-again.network": 1,
+                                               "/etc/systemd/network/99-wlan.network": 0}
     code, full = run(capsys, root=root, systemd_version=257, links=LINKS, network_files="full")
     assert code == 0
     assert full["network_files"][1] == {
         "path": "/etc/systemd/network/90-all-but-wifi.network", "masked": False, "overridden_by": None, "dropins": [],
         "governed_links": ["docker0"], "other_matches": 1, "matched_links": ["uplink0", "docker0"], "conditions": None,
         "error": None}
-    assert full["network_files"][2]["matched_links"] == [] and full["network_files"][2]["governed_links"] == []
+    assert [row["path"] for row in full["network_files"]] == [
+        "/" + UPLINK_FILE, "/etc/systemd/network/90-all-but-wifi.network", "/etc/systemd/network/95-uplink0-again.network",
+        "/etc/systemd/network/99-wlan.network", "/usr/lib/systemd/network/10-uplink0.network"]
+    assert full["network_files"][2]["matched_links"] == ["uplink0"] and full["network_files"][2]["governed_links"] == []
+    assert full["network_files"][4]["matched_links"] == [] and full["network_files"][4]["governed_links"] == []
+    assert full["unused_network_files"] == compact["unused_network_files"]
 
 
 def test_a_run_pauses_the_cycle_collector_and_restores_it(capsys, root, monkeypatch):

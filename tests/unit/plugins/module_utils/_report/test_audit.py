@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: hostnet.networkd contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The network_files rows of an audit: what each file governs and matches, against testing every pair."""
+"""The network_files rows of an audit: what each file governs and matches, against testing every pair; the warnings."""
 
 from __future__ import annotations
 
@@ -21,20 +21,28 @@ from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils.hosts 
 
 @settings(max_examples=100, deadline=None)
 @given(files=FILES, described=LINKS, version=VERSIONS)
-def test_each_row_says_which_links_the_file_governs_and_how_many_others_it_matches(files, described, version):
+def test_each_file_says_which_links_it_governs_and_how_many_others_it_matches(files, described, version):
     view = host(tree(files), version, links=links_of(described))
-    full = network_files_report(view, view.links, "full")
-    compact = network_files_report(view, view.links)
-    assert len(full) == len(compact) == len(view.configuration.files)
-    for network, row, short in zip(view.configuration.files, full, compact):
+    full, full_unused = network_files_report(view, view.links, "full")
+    compact, unused = network_files_report(view, view.links)
+    assert len(full) == len(view.configuration.files) and unused == full_unused
+    expected_compact, expected_unused = [], {}
+    for network, row in zip(view.configuration.files, full):
         usable = network.usable
         matched = [link.name for link in view.links if usable and network.match.matches(link)]
         governs = [link.name for link in view.links
                    if usable and next((n for n in view.configuration.loaded if n.match.matches(link)), None) is network]
+        assert row["path"] == network.path
         assert row["matched_links"] == matched
         assert row["governed_links"] == governs
         assert row["other_matches"] == len(matched) - len(governs)
-        assert short == {key: value for key, value in row.items() if key == "path" or (value and key != "matched_links")}
+        if usable and not governs:
+            expected_unused[network.path] = len(matched)
+        else:
+            expected_compact.append({key: value for key, value in row.items()
+                                     if key == "path" or (value and key != "matched_links")})
+    assert compact == expected_compact
+    assert unused == expected_unused
 
 
 def test_a_negation_governs_what_earlier_files_leave_and_counts_the_rest():
@@ -42,10 +50,10 @@ def test_a_negation_governs_what_earlier_files_leave_and_counts_the_rest():
     view = host({"/etc/systemd/network/10-eth1.network": "[Match]\nName=eth1\n",
                  "/etc/systemd/network/20-eth1-again.network": "[Match]\nName=eth1\n",
                  "/etc/systemd/network/90-wired.network": "[Match]\nName=!wl* eth4\n"}, 257, links=links)
-    assert network_files_report(view, view.links) == [
+    assert network_files_report(view, view.links) == ([
         {"path": "/etc/systemd/network/10-eth1.network", "governed_links": ["eth1"]},
-        {"path": "/etc/systemd/network/20-eth1-again.network", "other_matches": 1},
-        {"path": "/etc/systemd/network/90-wired.network", "governed_links": ["eth0", "eth2", "eth3"], "other_matches": 1}]
+        {"path": "/etc/systemd/network/90-wired.network", "governed_links": ["eth0", "eth2", "eth3"], "other_matches": 1}],
+        {"/etc/systemd/network/20-eth1-again.network": 1})
 
 
 def test_a_match_that_cannot_be_decided_is_one_warning_per_line_however_many_links_lack_the_property():
