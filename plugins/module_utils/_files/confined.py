@@ -280,6 +280,14 @@ class ConfinedRoot:
         the root: it is systemd's mask, and no device is ever opened.
         """
         directory, name, status = self.resolve(path)
+        return self.read_resolved(directory, name, status, path, limit)
+
+    def read_resolved(self, directory, name, status, path, limit=MAX_FILE_SIZE):
+        """read_bytes() of ``path`` once resolve() has answered (directory, name, status) for it.
+
+        The file is opened as read_bytes() opens it, with O_NOFOLLOW relative to its resolved
+        directory, so a view that resolves each path once may read it later without resolving again.
+        """
         if self.joined(directory, name) == "/dev/null":
             return b""
         if name is None:

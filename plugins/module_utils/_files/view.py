@@ -93,16 +93,16 @@ class RootFileSystem(FileSystemView):
         return list(self._problems)
 
     def _lookup(self, path):
-        """(resolved in-root path, its stat or None); (None, None) when the path cannot be resolved."""
+        """(resolved in-root path, its stat, (directory, name) as resolved); Nones when it cannot be resolved."""
         found = self._lookups.get(path)
         if found is None:
             try:
                 directory, name, status = self.confined.resolve(path)
                 if name is None:        # the path ends on a directory itself: the root, a "..", a link to "."
                     status = os.fstat(self.confined.descriptor(directory))
-                found = (self.confined.joined(directory, name), status)
+                found = (self.confined.joined(directory, name), status, (directory, name))
             except OSError:
-                found = (None, None)
+                found = (None, None, None)
             self._lookups[path] = found
         return found
 
@@ -123,18 +123,22 @@ class RootFileSystem(FileSystemView):
             return []
 
     def read_bytes(self, path, limit=MAX_FILE_SIZE):
-        return self.confined.read_bytes(path, limit)
+        _resolved, status, place = self._lookup(path)
+        if place is None:   # it cannot be resolved: the confined root raises the error it meets
+            return self.confined.read_bytes(path, limit)
+        directory, name = place
+        return self.confined.read_resolved(directory, name, status, path, limit)
 
     def is_dir(self, path):
         status = self._lookup(path)[1]
         return status is not None and stat.S_ISDIR(status.st_mode)
 
     def is_file(self, path):
-        resolved, status = self._lookup(path)
+        resolved, status, _place = self._lookup(path)
         return resolved == "/dev/null" or (status is not None and stat.S_ISREG(status.st_mode))
 
     def is_masked(self, path):
-        resolved, status = self._lookup(path)
+        resolved, status, _place = self._lookup(path)
         return resolved == "/dev/null" or (status is not None and stat.S_ISREG(status.st_mode)
                                            and status.st_size == 0)
 

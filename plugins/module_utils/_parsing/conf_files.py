@@ -87,6 +87,8 @@ def dropin_paths(fs, main_path, version, existing=None):
     if existing is None:
         directories = [posixpath.join(d, name) for d in network_dirs(version)]
     else:
-        directories = existing.get(name, ())
+        directories = existing.get(name)
+        if not directories:
+            return []
     paths, _overridden = list_config_files(fs, directories, ".conf")
     return paths

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 
 import pytest
@@ -65,3 +66,23 @@ def test_missing_directories_list_as_empty(image):
 
 def test_host_paths_stay_below_the_root(image):
     assert image.host_path(NETWORK + "/10-x.network") == os.path.join(image.root, "etc/systemd/network/10-x.network")
+
+
+def test_a_file_swapped_after_the_view_looked_at_it_is_read_safely_or_refused(image, tmp_path):
+    """The view resolves each path once and reads it later: what is there by then is opened as any read opens it."""
+    path = NETWORK + "/80-swapped.network"
+    real = tmp_path / path.lstrip("/")
+    real.write_bytes(b"[Match]\nName=eth0\n")
+    assert image.is_file(path)
+    real.unlink()
+    os.mkfifo(str(real))
+    with pytest.raises(OSError, match="a FIFO, not a regular file"):
+        image.read_bytes(path)         # O_NONBLOCK and fstat(): no hang
+    real.unlink()
+    os.symlink("/etc/passwd", str(real))
+    with pytest.raises(OSError) as raised:
+        image.read_bytes(path)         # O_NOFOLLOW: never the host's /etc/passwd
+    assert raised.value.errno == errno.ELOOP
+    real.unlink()
+    real.write_bytes(b"[Match]\nName=eth1\n")
+    assert image.read_bytes(path) == b"[Match]\nName=eth1\n"
