@@ -13,8 +13,11 @@ so the time includes everything a user waits for: the controller templating
 the links, AnsiballZ, argument validation, the audit, exit_json and the
 controller reading and printing the result (to a file here, not a terminal).
 `ansible localhost -m ansible.builtin.ping` with the same vars file is the
-floor. Each size runs ``--rounds`` rounds, and a round is ping, then the
-module of each collection measured (in an order that rotates from round to
+baseline. A second floor, the module benchmarks/floor/read_network_files.py
+with the same arguments, validates the links and reads every .network file and
+drop-in without parsing them: what any module that reads those files through
+Ansible pays. Each size runs ``--rounds`` rounds, and a round is ping, the
+reading floor, then the module of each collection measured (in an order that rotates from round to
 round), so that a noisy moment hits all of them alike; "beyond ping" is the
 median over the rounds of (module - ping of the same round), in wall time and
 in CPU time (of ansible, its workers and the module, from wait4), which a
@@ -55,6 +58,8 @@ FILE_COUNTS = (100, 1000, 10000)
 LINK_COUNTS = (10, 100, 1000)
 VERSION = 257
 MODULE = "hostnet.networkd.networkd_forwarding"
+FLOOR_LIBRARY = os.path.join(HERE, "floor")
+FLOOR_MODULE = "read_network_files"
 # The keys of the result whose content must not depend on the collection measured.
 ANSWERS = ("systemd_version", "links", "global", "sysctl", "evidence", "warnings")
 GOALS = ("goals (issue 19): at 10,000 files x 1,000 links <= 1 s beyond ping, a result < 2 MB and a peak RSS "
@@ -97,10 +102,12 @@ def link_collection(tree, collections_path):
     return collections_path
 
 
-def ansible(collections_path, workdir, vars_file, python, module, arguments=None, output=os.devnull):
+def ansible(collections_path, workdir, vars_file, python, module, arguments=None, output=os.devnull, library=None):
     """Run one ad-hoc command; returns (wall seconds, CPU seconds of it and its children). Fails unless it succeeded."""
     command = ["ansible", "localhost", "-i", "localhost,", "-c", "local", "-e", "@" + vars_file,
                "-e", "ansible_python_interpreter=" + python, "-m", module]
+    if library:
+        command += ["-M", library]
     if arguments:
         command += ["-a", arguments]
     environment = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_NOCOLOR="1",
@@ -153,7 +160,8 @@ def bench_size(file_count, link_count, collections, rounds, python, seed):
         vars_file = os.path.join(workdir, "links.json")
         with open(vars_file, "w", encoding="utf-8") as stream:
             json.dump({"bench_links": links}, stream)
-        row = {"files": files, "dropins": dropins, "links": link_count, "ping": [], "ping_cpu": [], "collections": {}}
+        row = {"files": files, "dropins": dropins, "links": link_count, "ping": [], "ping_cpu": [], "floor": [],
+               "floor_cpu": [], "collections": {}}
         for label, path in collections.items():
             row["collections"][label] = dict(measuring_run(label, path, workdir, vars_file, root, python),
                                              seconds=[], cpu=[])
@@ -164,6 +172,10 @@ def bench_size(file_count, link_count, collections, rounds, python, seed):
             seconds, cpu = ansible(any_path, workdir, vars_file, python, "ansible.builtin.ping")
             row["ping"].append(seconds)
             row["ping_cpu"].append(cpu)
+            seconds, cpu = ansible(any_path, workdir, vars_file, python, FLOOR_MODULE, module_arguments(root),
+                                   library=FLOOR_LIBRARY)
+            row["floor"].append(seconds)
+            row["floor_cpu"].append(cpu)
             for label in labels[number % len(labels):] + labels[:number % len(labels)]:
                 seconds, cpu = ansible(collections[label], workdir, vars_file, python, MODULE, module_arguments(root))
                 row["collections"][label]["seconds"].append(seconds)
@@ -176,6 +188,9 @@ def bench_size(file_count, link_count, collections, rounds, python, seed):
                 files, link_count, label, measured["median"], measured["beyond_ping"], measured["cpu_beyond_ping"],
                 measured["result_bytes"] / 1000.0, measured["peak_rss_kib"] / 1024.0), file=sys.stderr, flush=True)
         row["ping_median"] = statistics.median(row["ping"])
+        row["floor_beyond_ping"] = statistics.median(f - p for f, p in zip(row["floor"], row["ping"]))
+        print("files=%d links=%d reading floor: %.2f s beyond ping" % (files, link_count, row["floor_beyond_ping"]),
+              file=sys.stderr, flush=True)
         return row
 
 
@@ -197,16 +212,16 @@ def ratio(larger, smaller):
 
 
 def print_tables(rows, labels, file_counts, link_counts):
-    print("| .network files | drop-ins | links | collection | ping | module | beyond ping | CPU beyond ping "
-          "| result | peak RSS | answers digest |")
-    print("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|")
+    print("| .network files | drop-ins | links | collection | ping | reading floor beyond ping | module | beyond ping "
+          "| CPU beyond ping | result | peak RSS | answers digest |")
+    print("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for row in rows:
         for label in labels:
             measured = row["collections"][label]
-            print("| %d | %d | %d | %s | %.2f s | %.2f s | %.2f s | %.2f s | %s | %.1f MiB | %s |" % (
-                row["files"], row["dropins"], row["links"], label, row["ping_median"], measured["median"],
-                measured["beyond_ping"], measured["cpu_beyond_ping"], size_text(measured["result_bytes"]),
-                measured["peak_rss_kib"] / 1024.0, measured["answers_digest"]))
+            print("| %d | %d | %d | %s | %.2f s | %.2f s | %.2f s | %.2f s | %.2f s | %s | %.1f MiB | %s |" % (
+                row["files"], row["dropins"], row["links"], label, row["ping_median"], row["floor_beyond_ping"],
+                measured["median"], measured["beyond_ping"], measured["cpu_beyond_ping"],
+                size_text(measured["result_bytes"]), measured["peak_rss_kib"] / 1024.0, measured["answers_digest"]))
     print()
     print("| collection | growth | fixed | from | to | beyond ping, 10x size | CPU beyond ping, 10x size |")
     print("|---|---|---:|---:|---:|---:|---:|")
