@@ -1,4 +1,3 @@
-#!/usr/bin/python
 # Copyright: hostnet.networkd contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The module bench's floor: the arguments networkd_forwarding gets, every .network file and drop-in read, nothing else.
