@@ -202,7 +202,7 @@ def network_files_report(view, links, detail="compact"):
     for network in view.configuration.files:
         governs = governed.get(id(network), [])     # only a usable file governs links
         usable = network.usable
-        matched = None
+        matched = []
         if not usable:
             count = 0
         elif full:
@@ -226,7 +226,7 @@ def network_files_report(view, links, detail="compact"):
             "error": network.error,
         }
         if full:
-            row["matched_links"] = matched or []
+            row["matched_links"] = matched
         else:
             row = {key: value for key, value in row.items() if key == "path" or value}
         rows.append(row)
