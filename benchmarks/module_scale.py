@@ -13,15 +13,15 @@ so the time includes everything a user waits for: the controller templating
 the links, AnsiballZ, argument validation, the audit, exit_json and the
 controller reading and printing the result (to a file here, not a terminal).
 `ansible localhost -m ansible.builtin.ping` with the same vars file is the
-baseline. A second floor, the module benchmarks/floor/read_network_files.py
+baseline. The reading floor, the module benchmarks/floor/read_network_files.py
 with the same arguments, validates the links and reads every .network file and
 drop-in without parsing them: what any module that reads those files through
 Ansible pays. Each size runs ``--rounds`` rounds, and a round is ping, the
-reading floor, then the module of each collection measured (in an order that rotates from round to
-round), so that a noisy moment hits all of them alike; "beyond ping" is the
-median over the rounds of (module - ping of the same round), in wall time and
-in CPU time (of ansible, its workers and the module, from wait4), which a
-machine shared with other work inflates far less.
+reading floor, then the module of each collection measured (in an order that
+rotates from round to round), so that a noisy moment hits all of them alike;
+"beyond ping" is the median over the rounds of (module - ping of the same
+round), in wall time and in CPU time (of ansible, its workers and the module,
+from wait4), which a machine shared with other work inflates far less.
 
 Before the rounds, one untimed run per collection goes through an interpreter
 wrapper that records the peak RSS of the module's process (``wait4``) and the
