@@ -13,15 +13,19 @@ so the time includes everything a user waits for: the controller templating
 the links, AnsiballZ, argument validation, the audit, exit_json and the
 controller reading and printing the result (to a file here, not a terminal).
 `ansible localhost -m ansible.builtin.ping` with the same vars file is the
-baseline. The reading floor, the module benchmarks/floor/read_network_files.py
-with the same arguments, validates the links and reads every .network file and
-drop-in without parsing them: what any module that reads those files through
-Ansible pays. Each size runs ``--rounds`` rounds, and a round is ping, the
-reading floor, then the module of each collection measured (in an order that
-rotates from round to round), so that a noisy moment hits all of them alike;
-"beyond ping" is the median over the rounds of (module - ping of the same
-round), in wall time and in CPU time (of ansible, its workers and the module,
-from wait4), which a machine shared with other work inflates far less.
+baseline. Two floors run the module benchmarks/floor/read_network_files.py
+with the same arguments. The reading floor validates the links and reads every
+.network file and drop-in without parsing them: what any module that reads
+those files through Ansible pays. The answer floor of a collection does the
+same and then returns the result that collection's module printed (``answer=``):
+what any module pays that reads these files and gives that answer, so that
+(module - answer floor) is the module's own work. Each size runs ``--rounds``
+rounds, and a round is ping, the reading floor, then the answer floor and the
+module of each collection measured (collections in an order that rotates from
+round to round), so that a noisy moment hits all of them alike; "beyond ping"
+is the median over the rounds of (module - ping of the same round), in wall
+time and in CPU time (of ansible, its workers and the module, from wait4),
+which a machine shared with other work inflates far less.
 
 Before the rounds, one untimed run per collection goes through an interpreter
 wrapper that records the peak RSS of the module's process (``wait4``) and the
@@ -131,9 +135,14 @@ def module_arguments(root):
     return "root=%s systemd_version=%d links={{ bench_links }}" % (root, VERSION)
 
 
+def result_path(workdir, label):
+    """Where the measuring run keeps the result a collection's module printed: the answer floor returns it."""
+    return os.path.join(workdir, "result-%s.json" % label)
+
+
 def measuring_run(label, collections_path, workdir, vars_file, root, python):
     """The untimed run: the module's peak RSS, its result's size and the digest of its answers."""
-    report = os.path.join(workdir, "result-%s.json" % label)
+    report = result_path(workdir, label)
     wrapper = os.path.join(workdir, "python-%s" % label)
     with open(wrapper, "w", encoding="utf-8") as stream:
         stream.write(WRAPPER.format(python=python, report=report))
@@ -164,7 +173,7 @@ def bench_size(file_count, link_count, collections, rounds, python, seed):
                "floor_cpu": [], "collections": {}}
         for label, path in collections.items():
             row["collections"][label] = dict(measuring_run(label, path, workdir, vars_file, root, python),
-                                             seconds=[], cpu=[])
+                                             seconds=[], cpu=[], answer_floor=[], answer_floor_cpu=[])
         labels = list(collections)
         any_path = collections[labels[0]]
         ansible(any_path, workdir, vars_file, python, "ansible.builtin.ping")    # warms ping up as the measuring runs did the module
@@ -177,16 +186,28 @@ def bench_size(file_count, link_count, collections, rounds, python, seed):
             row["floor"].append(seconds)
             row["floor_cpu"].append(cpu)
             for label in labels[number % len(labels):] + labels[:number % len(labels)]:
+                measured = row["collections"][label]
+                answer = "%s answer=%s" % (module_arguments(root), result_path(workdir, label))
+                seconds, cpu = ansible(any_path, workdir, vars_file, python, FLOOR_MODULE, answer, library=FLOOR_LIBRARY)
+                measured["answer_floor"].append(seconds)
+                measured["answer_floor_cpu"].append(cpu)
                 seconds, cpu = ansible(collections[label], workdir, vars_file, python, MODULE, module_arguments(root))
-                row["collections"][label]["seconds"].append(seconds)
-                row["collections"][label]["cpu"].append(cpu)
+                measured["seconds"].append(seconds)
+                measured["cpu"].append(cpu)
         for label, measured in row["collections"].items():
             measured["median"] = statistics.median(measured["seconds"])
             measured["beyond_ping"] = statistics.median(m - p for m, p in zip(measured["seconds"], row["ping"]))
             measured["cpu_beyond_ping"] = statistics.median(m - p for m, p in zip(measured["cpu"], row["ping_cpu"]))
-            print("files=%d links=%d %s: %.2f s, %.2f s beyond ping (CPU %.2f s), %.0f KB, %.1f MiB" % (
-                files, link_count, label, measured["median"], measured["beyond_ping"], measured["cpu_beyond_ping"],
-                measured["result_bytes"] / 1000.0, measured["peak_rss_kib"] / 1024.0), file=sys.stderr, flush=True)
+            measured["answer_floor_beyond_ping"] = statistics.median(
+                f - p for f, p in zip(measured["answer_floor"], row["ping"]))
+            measured["beyond_answer_floor"] = statistics.median(
+                m - f for m, f in zip(measured["seconds"], measured["answer_floor"]))
+            print("files=%d links=%d %s: %.2f s, %.2f s beyond ping (CPU %.2f s), answer floor %.2f s beyond ping, "
+                  "%.2f s beyond it, %.0f KB, %.1f MiB" % (
+                      files, link_count, label, measured["median"], measured["beyond_ping"],
+                      measured["cpu_beyond_ping"], measured["answer_floor_beyond_ping"],
+                      measured["beyond_answer_floor"], measured["result_bytes"] / 1000.0,
+                      measured["peak_rss_kib"] / 1024.0), file=sys.stderr, flush=True)
         row["ping_median"] = statistics.median(row["ping"])
         row["floor_beyond_ping"] = statistics.median(f - p for f, p in zip(row["floor"], row["ping"]))
         print("files=%d links=%d reading floor: %.2f s beyond ping" % (files, link_count, row["floor_beyond_ping"]),
@@ -212,16 +233,20 @@ def ratio(larger, smaller):
 
 
 def print_tables(rows, labels, file_counts, link_counts):
-    print("| .network files | drop-ins | links | collection | ping | reading floor beyond ping | module | beyond ping "
-          "| CPU beyond ping | result | peak RSS | answers digest |")
-    print("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("| .network files | drop-ins | links | collection | ping | reading floor beyond ping "
+          "| answer floor beyond ping | module | beyond ping | CPU beyond ping | beyond answer floor | result "
+          "| peak RSS | answers digest |")
+    print("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for row in rows:
         for label in labels:
             measured = row["collections"][label]
-            print("| %d | %d | %d | %s | %.2f s | %.2f s | %.2f s | %.2f s | %.2f s | %s | %.1f MiB | %s |" % (
-                row["files"], row["dropins"], row["links"], label, row["ping_median"], row["floor_beyond_ping"],
-                measured["median"], measured["beyond_ping"], measured["cpu_beyond_ping"],
-                size_text(measured["result_bytes"]), measured["peak_rss_kib"] / 1024.0, measured["answers_digest"]))
+            print("| %d | %d | %d | %s | %.2f s | %.2f s | %.2f s | %.2f s | %.2f s | %.2f s | %.2f s | %s "
+                  "| %.1f MiB | %s |" % (
+                      row["files"], row["dropins"], row["links"], label, row["ping_median"],
+                      row["floor_beyond_ping"], measured["answer_floor_beyond_ping"], measured["median"],
+                      measured["beyond_ping"], measured["cpu_beyond_ping"], measured["beyond_answer_floor"],
+                      size_text(measured["result_bytes"]), measured["peak_rss_kib"] / 1024.0,
+                      measured["answers_digest"]))
     print()
     print("| collection | growth | fixed | from | to | beyond ping, 10x size | CPU beyond ping, 10x size |")
     print("|---|---|---:|---:|---:|---:|---:|")
