@@ -10,23 +10,19 @@ links that can pass it or fail it (MatchSection.selectors()): ``Name=eth0``
 passes only a link named or alternatively named eth0, ``Name=enp3s*`` only
 links with a name that starts with ``enp3s``, ``MACAddress=`` only links with
 one of its addresses, and ``Name=!eth0 wl*``, with no included pattern, fails
-only links named eth0 or starting with ``wl``. Both indexes below look links
-and files up by those values, normalised once per link and once per file, and
-still run MatchSection.matches() on every candidate: they change which tests
-run, never their outcome.
+only links named eth0 or starting with ``wl``. LinkIndex looks links up by
+those values, normalised once per link. A key the lookup cannot decide (a glob
+such as ``*0`` or ``en?s*``, a negation on a link with altnames) has its test
+run on the links the lookup leaves.
 
-- FileIndex.candidates(link): the files that may govern a link, in load
-  order. A file is filed under one key that a link must pass; a file whose
-  keys only exclude (or that has no list key) is filed under what it excludes,
-  and the first such file that excludes nothing of the link is sure to match,
-  so no file after it is looked at.
-- LinkIndex.matching(match): the links one [Match] matches, as the links it
-  lists, or as every link but a few when its keys only exclude; matched_count()
-  counts them without listing every link of a negation.
-
-The cost is the number of files and links, plus for each file the links
-that share the literal text its most selective key looks up (for a file that
-only excludes, the links it excludes).
+Files repeat keys: thousands of files say ``Name=veth*`` or ``Driver=*net``.
+So the answer of each key (the links that pass it, or those that fail it) is
+computed once per key name and patterns, and a [Match] is answered by
+combining the answers of its keys, once per combination. The cost is the
+number of files and links, plus for each distinct key the links its lookup
+leaves, plus for each file the links it matches (for a file that only
+excludes, the links it excludes). NetworkConfiguration.governing_files() and
+the audit's network_files report both read their answers from here.
 """
 
 from __future__ import annotations
@@ -36,11 +32,6 @@ from typing import List, NamedTuple
 
 from .links import normalize_mac
 from .match import tested_names
-
-ATTRIBUTES = ("path", "driver", "type", "kind")     # the strv keys' Link attributes
-# The key a file is filed under, most selective first: exact addresses, then names, then the rest.
-PREFERENCE = {"mac": 0, "permanent_mac": 0, "properties": 1, "names": 2, "path": 3, "driver": 4, "kind": 5, "type": 6}
-
 
 def link_values(link, values, systemd_version):
     """The values of ``link`` that a selector on ``values`` tests (MACs normalised), as a tuple."""
@@ -52,6 +43,9 @@ def link_values(link, values, systemd_version):
     if values in ("mac", "permanent_mac"):
         value = normalize_mac(value)
     return () if value is None else (value,)
+
+
+_NOTHING = frozenset()
 
 
 def _sure_to_fail(selector):
@@ -84,9 +78,6 @@ class ValueIndex:
             self._flat.extend(by_value[value])
             self._offsets.append(len(self._flat))
 
-    def exact(self, value):
-        return self._by_value.get(value, ())
-
     def _range(self, prefix):
         start = bisect.bisect_left(self._values, prefix)
         successor = _successor(prefix)
@@ -97,14 +88,6 @@ class ValueIndex:
         """The positions of every value that starts with ``prefix``."""
         start, end = self._range(prefix)
         return self._flat[start:end]
-
-    def count(self, literals, prefixes):
-        """How many positions exact() and prefixed() give for these, duplicates included (a cost, not an answer)."""
-        total = sum(len(self.exact(value)) for value in literals)
-        for prefix in prefixes:
-            start, end = self._range(prefix)
-            total += end - start
-        return total
 
     def lookup(self, literals, prefixes):
         """The positions of the values in ``literals`` or starting with one of ``prefixes``, as a set."""
@@ -132,6 +115,8 @@ class LinkIndex:
         self.links = list(links)
         self.systemd_version = systemd_version
         self._indexes = {}
+        self._key_answers = {}     # (key, patterns) -> _key_answer()
+        self._answers = {}         # ((key, patterns), ...) -> answer()
 
     def _index(self, values):
         index = self._indexes.get(values)
@@ -143,49 +128,67 @@ class LinkIndex:
 
     def matching(self, match):
         """The links ``match`` (a MatchSection) matches, as a Matching."""
-        listed, positions = self._answer(match)
+        listed, positions = self.answer(match)
         return Matching(listed, sorted(positions))
 
-    def _answer(self, match):
-        """(listed, positions): the links ``match`` matches, or (not listed) every link but those."""
-        selectors = match.selectors()
-        if len(selectors) == 1 and selectors[0].exact and selectors[0].values is not None:
-            # One key, which a lookup decides, as for most files (Name=eth0, MACAddress=...).
-            selector = selectors[0]
-            if selector.positive:
-                return True, self._index(selector.values).lookup(selector.included, selector.included_prefixes)
-            return False, self._index(selector.values).lookup(selector.excluded, selector.excluded_prefixes)
+    def answer(self, match, skipping=()):
+        """(listed, positions): the links ``match`` matches, or (not listed) every link but those.
+
+        ``positions`` is a frozenset, the same object for every [Match] with the same keys and
+        patterns. A link matches when it passes every key, so the answer combines the answers of
+        the keys (_key_answer()): the links that pass each key with included patterns, less those
+        that fail a key without; with no key of the first kind, every link but those that fail
+        some key. The keys named in ``skipping`` are left out, as if the file did not set them.
+        """
+        selectors = [selector for selector in match.selectors() if selector.key not in skipping]
+        memo = tuple((selector.key, selector.patterns) for selector in selectors)
+        answer = self._answers.get(memo)
+        if answer is None:
+            answer = self._answers[memo] = self._combined(match, selectors)
+        return answer
+
+    def _combined(self, match, selectors):
         if any(_sure_to_fail(selector) for selector in selectors):
-            return True, ()
-        positive = [selector for selector in selectors if selector.positive]
-        if positive:
-            # Candidates from the key that names the fewest links, narrowed by the keys a lookup
-            # decides; matches() tests what is left when a key needs it.
-            chosen = min(positive, key=lambda s: self._index(s.values).count(s.included, s.included_prefixes))
-            found = self._index(chosen.values).lookup(chosen.included, chosen.included_prefixes)
-            undecided = not chosen.exact
-            for selector in selectors:
-                if selector is chosen or selector.values is None:
-                    continue        # a key on an unknown value without included patterns passes every link
-                if not selector.exact:
-                    undecided = True
-                elif selector.positive:
-                    found &= self._index(selector.values).lookup(selector.included, selector.included_prefixes)
-                else:
-                    found -= self._index(selector.values).lookup(selector.excluded, selector.excluded_prefixes)
-            if undecided:
-                found = [position for position in found if match.matches(self.links[position])]
-            return True, found
-        # Only exclusions: the links that may fail are those some key excludes.
-        failing = set()
-        undecided = False
-        for selector in selectors:
-            if selector.values is not None:
-                failing |= self._index(selector.values).lookup(selector.excluded, selector.excluded_prefixes)
-                undecided = undecided or not selector.exact
-        if undecided:
-            failing = [position for position in failing if not match.matches(self.links[position])]
-        return False, failing
+            return True, _NOTHING
+        answers = [self._key_answer(match, selector) for selector in selectors]
+        if len(answers) == 1:
+            return answers[0]
+        passing = [positions for listed, positions in answers if listed]
+        if not passing:
+            return False, frozenset().union(*(positions for _listed, positions in answers))
+        found = set(min(passing, key=len))
+        for listed, positions in answers:
+            if listed:
+                found &= positions
+            else:
+                found -= positions
+        return True, frozenset(found)
+
+    def _key_answer(self, match, selector):
+        """(listed, positions) for one key: the links that pass it (listed), or those that fail it.
+
+        Looked up in the value indexes; a key they cannot decide (a glob such as ``*0`` or
+        ``en?s*``) has its test run on the links the lookup leaves, once for every key of that
+        name with the same patterns, however many files repeat it.
+        """
+        memo = (selector.key, selector.patterns)
+        answer = self._key_answers.get(memo)
+        if answer is not None:
+            return answer
+        if selector.values is None:
+            answer = (False, _NOTHING)     # an unknown value with no included pattern: no link fails the key
+        else:
+            index = self._index(selector.values)
+            if selector.positive:
+                found = index.lookup(selector.included, selector.included_prefixes)
+            else:
+                found = index.lookup(selector.excluded, selector.excluded_prefixes)
+            if not selector.exact:
+                test = match.key_test(selector.key)
+                found = {position for position in found if test(self.links[position]) == selector.positive}
+            answer = (selector.positive, frozenset(found))
+        self._key_answers[memo] = answer
+        return answer
 
     def matched_links(self, match):
         """The links ``match`` matches, in their given order."""
@@ -197,70 +200,5 @@ class LinkIndex:
 
     def matched_count(self, match):
         """How many links ``match`` matches, without listing every link a negation matches."""
-        listed, positions = self._answer(match)
+        listed, positions = self.answer(match)
         return len(positions) if listed else len(self.links) - len(positions)
-
-
-class FileIndex:
-    """Usable .network files in load order, by the values their [Match] keys look for."""
-
-    def __init__(self, networks, systemd_version):
-        self.networks = list(networks)
-        self.systemd_version = systemd_version
-        self._included = {}     # values -> (ValueIndex-like dicts): files filed under a key a link must pass
-        self._excluded = {}     # values -> dicts: files that only exclude, by what they exclude
-        self._only_excluding = []   # positions of the files whose keys only exclude (or that have no list key)
-        for position, network in enumerate(self.networks):
-            self._file(position, network.match.selectors())
-
-    def _file(self, position, selectors):
-        if len(selectors) == 1 and selectors[0].positive and selectors[0].values is not None:
-            selector = selectors[0]     # one key a link must pass, as for most files (Name=eth0)
-            self._add(self._included, selector.values, selector.included, selector.included_prefixes, position)
-            return
-        if any(_sure_to_fail(selector) for selector in selectors):
-            return      # matches no link
-        positive = [selector for selector in selectors if selector.positive]
-        if positive:
-            selector = min(positive, key=lambda s: (PREFERENCE[s.values], bool(s.included_prefixes)))
-            self._add(self._included, selector.values, selector.included, selector.included_prefixes, position)
-            return
-        self._only_excluding.append(position)
-        for selector in selectors:
-            if selector.values is not None:
-                self._add(self._excluded, selector.values, selector.excluded, selector.excluded_prefixes, position)
-
-    @staticmethod
-    def _add(table, values, literals, prefixes, position):
-        exact, by_prefix = table.setdefault(values, ({}, {}))
-        for value in literals:
-            exact.setdefault(value, []).append(position)
-        for prefix in prefixes:
-            by_prefix.setdefault(prefix, []).append(position)
-
-    def _lookup(self, table, link):
-        """The positions filed in ``table`` under a value of ``link`` or a prefix of one."""
-        found = set()
-        for values, (exact, by_prefix) in table.items():
-            for value in link_values(link, values, self.systemd_version):
-                found.update(exact.get(value, ()))
-                if by_prefix:
-                    for end in range(len(value) + 1):
-                        found.update(by_prefix.get(value[:end], ()))
-        return found
-
-    def candidates(self, link):
-        """The files that may govern ``link``, in load order, up to the first that surely matches it."""
-        positions = self._lookup(self._included, link)
-        excluding = self._lookup(self._excluded, link) if self._excluded else set()
-        for position in self._only_excluding:
-            if position not in excluding:
-                # Excludes nothing of the link, so it matches it: no later file can govern the link.
-                positions = {p for p in positions if p < position}
-                positions.add(position)
-                positions.update(p for p in excluding if p < position)
-                break
-        else:
-            positions.update(excluding)
-        for position in sorted(positions):
-            yield self.networks[position]

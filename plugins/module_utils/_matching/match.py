@@ -200,8 +200,9 @@ class KeySelector(NamedTuple):
     missing value passes a key without included patterns and fails the others.
     ``exact`` says that "only if" is "if and only if": the links found that way
     are exactly the links that pass (or fail) the key, as for a MAC, a name
-    without glob characters, or ``veth*``. Otherwise only
-    MatchSection.matches() can tell.
+    without glob characters, or ``veth*``. Otherwise only the key's test
+    (MatchSection.key_test()) can tell. Two selectors of the same key with the
+    same ``patterns`` select the same links, so the indexes answer them once.
     """
 
     key: str
@@ -212,6 +213,7 @@ class KeySelector(NamedTuple):
     excluded: FrozenSet[str]
     excluded_prefixes: FrozenSet[str]
     exact: bool
+    patterns: Tuple[str, ...]   # the key's list as the file leaves it: two selectors with both equal select alike
 
 
 def _frozen(items):
@@ -238,7 +240,7 @@ class MatchSection:
         self._lists: Dict[str, List[str]] = {}     # only the list keys the file sets
         self._locations: Dict[str, str] = {}       # list key -> file:line of its first assignment since a reset
         self._conditions: Dict[str, Condition] = {}
-        self._key_tests = None      # built on the first match: the section is complete by then
+        self._key_tests = None      # key -> its test, built on first use: the section is complete by then
         self._selectors = None      # likewise, on the first use by an index
         self._split = None          # key -> Patterns, for both; built with the first of them
 
@@ -264,12 +266,19 @@ class MatchSection:
 
         An empty list passes whatever the link, so only the keys the file sets are tested.
         """
-        if self._key_tests is None:
-            self._key_tests = [self._key_test(key, self._lists[key]) for key in self._tested_keys()]
-        for test in self._key_tests:    # a loop, not all(): this runs for every file and link tested
+        for test in self._tests().values():    # a loop, not all(): this runs for every file and link tested
             if not test(link):
                 return False
         return True
+
+    def key_test(self, key):
+        """The test matches() runs for one list key the file sets: a function of a link."""
+        return self._tests()[key]
+
+    def _tests(self):
+        if self._key_tests is None:
+            self._key_tests = {key: self._key_test(key, self._lists[key]) for key in self._tested_keys()}
+        return self._key_tests
 
     def tested_attributes(self):
         """The Link attributes a link may lack that a key of this file tests with a positive pattern."""
@@ -281,25 +290,19 @@ class MatchSection:
                 attributes.add(attribute)
         return attributes
 
-    def undecidable(self, link):
-        """The keys that cannot be decided for ``link``, as [(key, file:line, Link attribute)].
+    def unknown_keys(self, missing):
+        """The keys that cannot be decided for a link that lacks the ``missing`` Link attributes.
 
-        A key is undecidable when it tests a property the link lacks (None: not described, or not
-        read) with a positive pattern, and every other key matches: the file matches the link exactly
-        when the link's real value is in the list, which only the caller can tell. Kind= is left out
-        (a physical NIC has no kind, so None is a real value), and so are the wireless keys and
-        Property=, which the library never knows.
+        Returns [(key, file:line, Link attribute)]: the keys that test one of them (None: not
+        described, or not read) with a positive pattern. When every other key matches the link,
+        the file matches it exactly when the link's real value is in the list, which only the
+        caller can tell (NetworkConfiguration.undecided_lines()). Kind= is left out (a physical
+        NIC has no kind, so None is a real value), and so are the wireless keys and Property=,
+        which the library never knows.
         """
-        tested = self.tested_attributes()
-        unknown = [(key, self._locations.get(key), LIST_KEYS[key][1]) for key in self._lists
-                   if LIST_KEYS[key][1] in tested and getattr(link, LIST_KEYS[key][1]) is None]
-        if not unknown:
-            return []
-        skipped = {key for key, _location, _attribute in unknown}
-        for key, patterns in self._lists.items():
-            if patterns and key not in skipped and not self._key_test(key, patterns)(link):
-                return []
-        return unknown
+        unknown = self.tested_attributes() & missing
+        return [(key, self._locations.get(key), LIST_KEYS[key][1]) for key in self._lists
+                if LIST_KEYS[key][1] in unknown]
 
     def selectors(self):
         """A KeySelector per list key the file sets, in the order matches() tests them; built once.
@@ -325,11 +328,12 @@ class MatchSection:
     def _selector(self, key, patterns):
         parser, attribute = LIST_KEYS[key]
         if parser == "addresses":
-            return KeySelector(key, attribute, True, frozenset(patterns), _EMPTY, _EMPTY, _EMPTY, True)
+            return KeySelector(key, attribute, True, frozenset(patterns), _EMPTY, _EMPTY, _EMPTY, True, tuple(patterns))
         if parser == "property":
             included = _frozen([entry.split("=", 1)[0] for entry in patterns if not entry.startswith("!")])
             excluded = _frozen([entry[1:].split("=", 1)[0] for entry in patterns if entry.startswith("!")])
-            return KeySelector(key, "properties", bool(included), included, _EMPTY, excluded, _EMPTY, False)
+            return KeySelector(key, "properties", bool(included), included, _EMPTY, excluded, _EMPTY, False,
+                               tuple(patterns))
         split = self._patterns(key)
         values = "names" if parser == "ifnames" else attribute
         if split.has_included:
@@ -339,7 +343,7 @@ class MatchSection:
             several_names = values == "names" and self.systemd_version >= NAME_MATCHES_ALTNAMES
             exact = not several_names and _all_prefix_globs(split.excluded_globs)
         return KeySelector(key, values, split.has_included, split.included, _prefixes(split.included_globs),
-                           split.excluded, _prefixes(split.excluded_globs), exact)
+                           split.excluded, _prefixes(split.excluded_globs), exact, tuple(patterns))
 
     def _patterns(self, key):
         """The key's patterns split into literals and globs, once (for matches() and selectors() alike)."""

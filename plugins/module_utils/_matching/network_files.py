@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import gc
+import itertools
 import posixpath
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from .._parsing.conf_files import dropin_directories, dropin_paths, list_config_
 from .._parsing.unit_file import UnitFile, parse_unit_file
 from .._parsing.values import parse_boolean
 from .._parsing.versions import EMPTY_MATCH_REJECTED, EMPTY_MATCH_WARNS, network_dirs
-from .index import FileIndex
+from .index import LinkIndex
 from .conditions import ConditionVerdict
 from .links import foreign_manager
 from .match import MatchSection
@@ -76,7 +77,7 @@ class NetworkFile:
         return result if result is not None and parse_boolean(result.value) else None
 
 
-# The Link attributes a [Match] key may test that a link can lack (MatchSection.undecidable).
+# The Link attributes a [Match] key may test that a link can lack (MatchSection.unknown_keys()).
 UNDECIDABLE_ATTRIBUTES = ("mac", "permanent_mac", "path", "driver", "type")
 
 
@@ -103,32 +104,35 @@ class NetworkConfiguration:
         """{id(file): its position in ``loaded``}."""
         return {id(network): position for position, network in enumerate(self.loaded)}
 
-    def build_index(self):
-        """Build the index of the loaded files now rather than on the first governing_file().
-
-        Every audit needs it, and it reads each file's [Match] once: built by the load, while the
-        cycle collector is paused, its objects join those the load keeps instead of setting off
-        collections of all of them afterwards (docs/performance.md).
-        """
-        return self._loaded_index
-
-    @cached_property
-    def _loaded_index(self):
-        # Built on first use: ``files`` is complete by then and never changes afterwards.
-        return FileIndex(self.loaded, self.systemd_version)
-
-    def governing_file(self, link):
-        """The first loaded file whose [Match] matches ``link``, or None.
+    def governing_files(self, links):
+        """The file that governs each of ``links`` (None: none does), in their order.
 
         See docs/internals/networkd-configuration.md, "The first matching file wins".
-        A link whose udev ID_NET_MANAGED_BY names another manager matches nothing.
+        Files are taken in load order, and each governs the links its [Match] matches
+        that no earlier file took. LinkIndex answers which links a [Match] matches from
+        the answers of its keys, each computed once, so the cost grows with the files, the
+        links and the links each file matches, not with files x links; a file whose answer
+        an earlier file already applied takes no link. A link whose udev ID_NET_MANAGED_BY
+        names another manager matches nothing.
         """
-        if foreign_manager(link, self.systemd_version) is not None:
-            return None
-        for network in self._loaded_index.candidates(link):
-            if network.match.matches(link):
-                return network
-        return None
+        links = list(links)
+        governing = [None] * len(links)
+        own = [position for position, link in enumerate(links) if foreign_manager(link, self.systemd_version) is None]
+        index = LinkIndex([links[position] for position in own], self.systemd_version)
+        ungoverned = set(range(len(own)))
+        applied = set()
+        for network in self.loaded:
+            if not ungoverned:
+                break
+            listed, positions = index.answer(network.match)
+            if (listed, id(positions)) in applied:
+                continue
+            applied.add((listed, id(positions)))
+            taken = positions & ungoverned if listed else ungoverned - positions
+            for position in taken:
+                governing[own[position]] = network
+            ungoverned -= taken
+        return governing
 
     @cached_property
     def _attribute_tests(self):
@@ -142,31 +146,65 @@ class NetworkConfiguration:
                 networks.append(network)
         return found
 
-    def undecided(self, link):
-        """The files before the governing one (all, when none governs) that could take ``link``.
+    def undecided_lines(self, links, governing, shown):
+        """The [Match] lines that cannot be decided for some of ``links``, with how many and which.
 
-        Returns [(file, [(key, file:line, Link attribute)])] for the files whose [Match] cannot be
-        decided for the link because it lacks a property they test (MatchSection.undecidable). The
-        indexes leave such files out of the candidates, so the files that test such a property are
-        looked up by that property, only for a link that lacks one, and only up to its governing file.
+        Returns {(file:line, key, Link attribute): (count, names of the first ``shown`` links in
+        the order of ``links``)}, ordered by the first such link, then by load order. A line
+        counts for a link that lacks the property it tests (MatchSection.unknown_keys()) when
+        its file comes before the file that governs the link (``governing``, from
+        governing_files(); every loaded file when None) and every other key of the file matches
+        the link. Links that lack the same properties are taken together: LinkIndex answers
+        which of them each file's other keys match, and the files are swept from the last to
+        the first, so that the links governed after a file are at hand for it. The cost grows
+        with the files that test such a property, those links, and the links each file's other
+        keys match, not with their product.
         """
-        missing = [attribute for attribute in UNDECIDABLE_ATTRIBUTES
-                   if getattr(link, attribute) is None and attribute in self._attribute_tests]
-        if not missing:
-            return []
-        governing = self.governing_file(link)
-        last = len(self.loaded) if governing is None else self._load_positions[id(governing)]
+        groups = {}
+        for position, link in enumerate(links):
+            missing = frozenset(attribute for attribute in UNDECIDABLE_ATTRIBUTES
+                                if getattr(link, attribute) is None and attribute in self._attribute_tests)
+            if missing:
+                groups.setdefault(missing, []).append(position)
+        found = {}
+        for missing, members in groups.items():
+            for file_position, line, count, first in self._undecided_in_group(links, governing, missing, members, shown):
+                _file_position, total, earlier = found.get(line, (file_position, 0, []))
+                found[line] = (file_position, total + count, sorted(earlier + first)[:shown])
+        order = sorted(found, key=lambda line: (found[line][2][0], found[line][0]))
+        return {line: (found[line][1], [links[position].name for position in found[line][2]]) for line in order}
+
+    def _undecided_in_group(self, links, governing, missing, members, shown):
+        """(file position, line, count, first positions in ``links``) for the ``members``, which all lack ``missing``."""
+        ends = [len(self.loaded) if governing[position] is None else self._load_positions[id(governing[position])]
+                for position in members]
         tests = {}
         for attribute in missing:
             positions, networks = self._attribute_tests[attribute]
-            for index in range(bisect.bisect_left(positions, last)):
-                tests[positions[index]] = networks[index]
-        found = []
-        for position in sorted(tests):
-            keys = tests[position].match.undecidable(link)
-            if keys:
-                found.append((tests[position], keys))
-        return found
+            tests.update(zip(positions, networks))
+        index = LinkIndex([links[position] for position in members], self.systemd_version)
+        by_end = sorted(range(len(members)), key=lambda member: ends[member], reverse=True)
+        ahead = []      # the members governed after the file at hand (or not at all), in the order of ``links``
+        taken = 0
+        for file_position in sorted(tests, reverse=True):
+            while taken < len(by_end) and ends[by_end[taken]] > file_position:
+                bisect.insort(ahead, by_end[taken])
+                taken += 1
+            if not ahead:
+                continue
+            match = tests[file_position].match
+            unknown = match.unknown_keys(missing)
+            listed, positions = index.answer(match, skipping={key for key, _location, _attribute in unknown})
+            if listed:
+                hits = sorted(member for member in positions if ends[member] > file_position)
+                count, first = len(hits), hits[:shown]
+            else:
+                count = len(ahead) - sum(1 for member in positions if ends[member] > file_position)
+                first = list(itertools.islice((member for member in ahead if member not in positions), shown))
+            if count:
+                for key, location, attribute in unknown:
+                    yield (file_position, (location or tests[file_position].path, key, attribute), count,
+                           [members[member] for member in first])
 
     def find(self, path):
         for network in self.files:
@@ -259,6 +297,4 @@ def load_network_configuration(fs, version, facts, extra_paths=()):
     with _cycle_collection_paused():
         files = [load_network_file(fs, path, version, facts, existing) for path in paths]
         files.extend(NetworkFile(path=path, overridden_by=winner) for path, winner in overridden)
-        configuration = NetworkConfiguration(files=files, systemd_version=version)
-        configuration.build_index()
-    return configuration
+    return NetworkConfiguration(files=files, systemd_version=version)

@@ -87,7 +87,8 @@ class ForwardingModel:
         self.sysctl = sysctl
         self.runtimes = [runtime for runtime in runtimes if runtime.at_boot and runtime.writes]
         self.links = sorted(links, key=lambda link: (link.ifindex is None, link.ifindex or 0, link.name))
-        self.plans = {link.name: self._plan(configuration, link) for link in self.links}
+        governing = configuration.governing_files(self.links)
+        self.plans = {link.name: self._plan(link, network) for link, network in zip(self.links, governing)}
         self.managed_plans = [self.plans[link.name] for link in self.links if self.plans[link.name].managed]
         self.start_global = {}
         for family in FAMILIES:
@@ -98,8 +99,7 @@ class ForwardingModel:
         self.baseline = self._baseline(live_values or {})
         self._running_global = self._restart(self.baseline.copy(), record=False)
 
-    def _plan(self, configuration, link):
-        network = configuration.governing_file(link)
+    def _plan(self, link, network):
         if network is None:
             return LinkPlan(link, None, LinkForwardingSettings(), None, foreign_manager(link, self.version))
         settings = read_link_settings(network.assignments, self.version)

@@ -248,13 +248,9 @@ def collect_warnings(view, covered):
                         "IPv4Forwarding=/IPv6Forwarding= it read at its start until it restarts, while the "
                         "predictions use the files as they are now; apply them with "
                         "`systemctl restart systemd-networkd`" % ", ".join(view.networkd_conf_changed))
-    undecided = {}
     for link in covered:
         plan = view.model.plans[link.name]
         warnings.extend(plan.settings.warnings)
-        for network, keys in view.configuration.undecided(link):
-            for key, location, attribute in keys:
-                undecided.setdefault((location or network.path, key, attribute), []).append(link.name)
         if plan.managed_by is not None:
             warnings.append("%s: udev's ID_NET_MANAGED_BY=%s names another network manager, so systemd-networkd %d "
                             "matches no .network file to it and writes nothing for it" % (
@@ -262,30 +258,67 @@ def collect_warnings(view, covered):
         if plan.network is not None and plan.network.conditions is not None and plan.network.conditions.holds is None:
             warnings.append("%s governs %s only if its conditions hold: %s"
                             % (plan.network.path, link.name, plan.network.conditions.reason))
-    warnings.extend(undecided_warning(location, key, attribute, names)
-                    for (location, key, attribute), names in undecided.items())
+    governing = [view.model.plans[link.name].network for link in covered]
+    warnings.extend(undecided_warnings(view.configuration.undecided_lines(covered, governing, UNDECIDED_NAMES_SHOWN)))
     return sorted(set(warnings), key=warnings.index)
 
 
 # How many links an undecided-match warning names before it counts the rest.
 UNDECIDED_NAMES_SHOWN = 5
+# How many [Match] lines of one key and property are warned about one by one; more are folded into one warning.
+UNDECIDED_LINES_SHOWN = 10
 
 
-def undecided_warning(location, key, attribute, names):
+def undecided_warnings(lines):
     """One warning per [Match] line that cannot be decided, however many links lack the property.
 
-    A fleet's image with a ``Path=`` file and hundreds of container links would otherwise print
-    hundreds of warnings that say the same thing.
+    ``lines`` is NetworkConfiguration.undecided_lines(). A fleet's image with a ``Path=`` file and
+    hundreds of container links would otherwise print hundreds of warnings that say the same
+    thing; and when more than UNDECIDED_LINES_SHOWN lines of one key cannot be decided for the
+    same property, one warning names the first few, so that a host with thousands of such files
+    gets a warning, not thousands.
     """
+    by_key = {}
+    for (location, key, attribute), (count, names) in lines.items():
+        by_key.setdefault((key, attribute), []).append((location, count, names))
+    warnings = []
+    for (key, attribute), found in by_key.items():
+        if len(found) > UNDECIDED_LINES_SHOWN:
+            warnings.append(folded_undecided_warning(key, attribute, found))
+        else:
+            warnings.extend(undecided_warning(location, key, attribute, count, names)
+                            for location, count, names in found)
+    return warnings
+
+
+def undecided_warning(location, key, attribute, count, names):
     words = PROPERTY_WORDS.get(attribute, attribute)
-    if len(names) == 1:
+    if count == 1:
         return ("%s: %s= cannot be decided for %s: its %s is not known (links[].%s); the file is taken not to "
                 "match it" % (location, key, names[0], words, attribute))
-    shown = ", ".join(names[:UNDECIDED_NAMES_SHOWN])
-    if len(names) > UNDECIDED_NAMES_SHOWN:
-        shown += " and %d more" % (len(names) - UNDECIDED_NAMES_SHOWN)
-    return ("%s: %s= cannot be decided for %d links (%s): their %s is not known (links[].%s); the file is taken "
-            "not to match them" % (location, key, len(names), shown, words, attribute))
+    return ("%s: %s= cannot be decided for %s: their %s is not known (links[].%s); the file is taken not to match "
+            "them" % (location, key, _links_text(count, names), words, attribute))
+
+
+# How many lines a folded undecided-match warning names.
+UNDECIDED_FOLDED_LINES_SHOWN = 3
+
+
+def folded_undecided_warning(key, attribute, found):
+    """The warning for more than UNDECIDED_LINES_SHOWN undecidable lines of one key: (location, count, names) each."""
+    shown = "; ".join("%s for %s" % (location, _links_text(count, names))
+                      for location, count, names in found[:UNDECIDED_FOLDED_LINES_SHOWN])
+    return ("%d [Match] lines with %s= cannot be decided for links whose %s is not known (links[].%s), and their "
+            "files are taken not to match them: %s; and %d more lines" % (
+                len(found), key, PROPERTY_WORDS.get(attribute, attribute), attribute, shown,
+                len(found) - UNDECIDED_FOLDED_LINES_SHOWN))
+
+
+def _links_text(count, names):
+    if count == 1:
+        return names[0]
+    more = " and %d more" % (count - len(names)) if count > len(names) else ""
+    return "%d links (%s%s)" % (count, ", ".join(names), more)
 
 
 def audit_report(view, covered, families, desired=1, network_files="compact"):

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import MemoryFileSystem
 from ansible_collections.hostnet.networkd.plugins.module_utils._matching.facts import HostFacts
-from ansible_collections.hostnet.networkd.plugins.module_utils._matching.index import FileIndex, LinkIndex, ValueIndex
+from ansible_collections.hostnet.networkd.plugins.module_utils._matching.index import LinkIndex, ValueIndex
 from ansible_collections.hostnet.networkd.plugins.module_utils._matching.links import Link
+from ansible_collections.hostnet.networkd.plugins.module_utils._matching.match import MatchSection
 from ansible_collections.hostnet.networkd.plugins.module_utils._matching.network_files import load_network_configuration
 
 NAMES = ["eth0", "eth1", "eth10", "enp3s0", "enp3s0f1", "uplink0", "br0", "docker0", "veth1a2b", "wan0", "wlp2s0", "lo"]
@@ -68,9 +69,8 @@ def test_indexes_give_the_same_answers_as_testing_everything(files, described, v
     fs = MemoryFileSystem({path: text.encode() for path, text in tree(files).items()})
     configuration = load_network_configuration(fs, version, HostFacts(hostname="lab", virtualization="none"))
     links = links_of(described)
-    for link in links:
-        naive = next((network for network in configuration.loaded if network.match.matches(link)), None)
-        assert configuration.governing_file(link) is naive
+    naive = [next((network for network in configuration.loaded if network.match.matches(link)), None) for link in links]
+    assert configuration.governing_files(links) == naive
     index = LinkIndex(links, version)
     for network in configuration.loaded:
         naive = [link for link in links if network.match.matches(link)]
@@ -82,13 +82,14 @@ def test_indexes_give_the_same_answers_as_testing_everything(files, described, v
 @given(lines=MATCH_LINES, described=LINKS, version=VERSIONS)
 def test_the_links_one_match_section_matches_are_those_matches_accepts(lines, described, version):
     fs = MemoryFileSystem({"/etc/systemd/network/10.network": ("[Match]\n%s\n" % "\n".join(lines)).encode()})
-    network = load_network_configuration(fs, version, HostFacts()).files[0]
+    configuration = load_network_configuration(fs, version, HostFacts())
+    network = configuration.files[0]
     links = links_of(described)
     if network.usable:
         naive = [link for link in links if network.match.matches(link)]
         assert LinkIndex(links, version).matched_links(network.match) == naive
-        assert [n for n in FileIndex([network], version).candidates(links[0]) if n.match.matches(links[0])] == (
-            [network] if links[0] in naive else [])
+        assert configuration.governing_files(links) == [
+            network if link in naive else None for link in links]
 
 
 def test_a_negation_is_counted_from_the_links_it_excludes_not_every_link():
@@ -96,32 +97,51 @@ def test_a_negation_is_counted_from_the_links_it_excludes_not_every_link():
     fs = MemoryFileSystem({"/etc/systemd/network/10-not-wifi.network": b"[Match]\nName=!eth12 wl*\n"})
     negation = load_network_configuration(fs, 257, HostFacts()).loaded[0].match
     tested = []
-    original = negation.matches
-    negation.matches = lambda link: tested.append(link.name) or original(link)
+    original = negation.key_test
+
+    def counting(key):
+        test = original(key)
+        return lambda link: tested.append(link.name) or test(link)
+
+    negation.key_test = counting
     index = LinkIndex(links, 257)
     assert index.matched_count(negation) == 49
     assert sorted(tested) == ["eth12", "wlp2s0", "wlp3s0"]
 
 
-def test_a_mac_file_is_a_candidate_only_for_the_link_with_that_address():
-    files = {"/etc/systemd/network/%02d-mac.network" % number: ("[Match]\nMACAddress=02-00-00-00-00-%02X\n" % number).encode()
-             for number in range(40)}
+def test_a_key_many_files_repeat_is_tested_once_per_link(monkeypatch):
+    links = [Link(name="eth%d" % number) for number in range(30)]
+    files = {"/etc/systemd/network/%03d-ends-in-0.network" % number: b"[Match]\nName=*0\n" for number in range(200)}
+    files["/etc/systemd/network/999-rest.network"] = b"[Match]\nName=eth*\n"
     configuration = load_network_configuration(MemoryFileSystem(files), 257, HostFacts())
-    index = FileIndex(configuration.loaded, 257)
-    link = Link(name="eth7", mac="02:00:00:00:00:07")
-    assert [network.path for network in index.candidates(link)] == ["/etc/systemd/network/07-mac.network"]
-    assert configuration.governing_file(link).path == "/etc/systemd/network/07-mac.network"
+    tested = []
+    original = MatchSection.key_test
+
+    def counting(section, key):
+        test = original(section, key)
+        return lambda link: tested.append(link.name) or test(link)
+
+    monkeypatch.setattr(MatchSection, "key_test", counting)
+    governing = configuration.governing_files(links)
+    assert [network.path for network in governing[:2]] == [
+        "/etc/systemd/network/000-ends-in-0.network", "/etc/systemd/network/999-rest.network"]
+    assert sorted(tested) == sorted(link.name for link in links)     # *0 is a glob no lookup decides
+    index = LinkIndex(links, 257)
+    assert [index.matched_count(network.match) for network in configuration.loaded] == [3] * 200 + [30]
+    assert len(tested) == 2 * len(links)
 
 
-def test_no_file_after_the_first_that_surely_matches_is_a_candidate():
-    files = {"/etc/systemd/network/10-eth.network": b"[Match]\nName=eth*\nType=wlan\n",
-             "/etc/systemd/network/20-not-wifi.network": b"[Match]\nName=!wl*\n",
-             "/etc/systemd/network/30-eth0.network": b"[Match]\nName=eth0\n"}
+def test_no_file_is_looked_at_once_every_link_is_governed(monkeypatch):
+    files = {"/etc/systemd/network/10-all.network": b"[Match]\nName=*\n"}
+    files.update(("/etc/systemd/network/%02d-later.network" % number, b"[Match]\nName=eth%d\n" % number)
+                 for number in range(20, 60))
     configuration = load_network_configuration(MemoryFileSystem(files), 257, HostFacts())
-    index = FileIndex(configuration.loaded, 257)
-    assert [n.path for n in index.candidates(Link(name="eth0"))] == [
-        "/etc/systemd/network/10-eth.network", "/etc/systemd/network/20-not-wifi.network"]
-    assert [n.path for n in index.candidates(Link(name="wlp2s0"))] == ["/etc/systemd/network/20-not-wifi.network"]
+    answered = []
+    original = LinkIndex.answer
+    monkeypatch.setattr(LinkIndex, "answer", lambda index, match: answered.append(match) or original(index, match))
+    governing = configuration.governing_files([Link(name="eth%d" % number) for number in range(20, 60)])
+    assert {network.path for network in governing} == {"/etc/systemd/network/10-all.network"}
+    assert len(answered) == 1
 
 
 @given(values=st.lists(st.text(alphabet="ab\U0010ffff", max_size=4), max_size=12),
@@ -129,4 +149,3 @@ def test_no_file_after_the_first_that_surely_matches_is_a_candidate():
 def test_a_prefix_finds_exactly_the_values_that_start_with_it(values, prefix):
     index = ValueIndex((value, position) for position, value in enumerate(values))
     assert sorted(index.prefixed(prefix)) == [position for position, value in enumerate(values) if value.startswith(prefix)]
-    assert index.count((), [prefix]) == len(index.prefixed(prefix))

@@ -424,21 +424,18 @@ def test_any_spelling_of_a_mac_matches(raw, separator, upper):
 
 def test_permanent_mac_of_a_link_described_without_it_cannot_be_decided():
     section = match("PermanentMACAddress=02:1d:6f:3a:8c:01", "Name=ens5")
-    link = Link(name="ens5", type="ether", mac="02:1d:6f:3a:8c:01")
-    assert section.undecidable(link) == [("PermanentMACAddress", PATH + ":2", "permanent_mac")]
-    assert section.matches(link) is False
+    assert section.unknown_keys({"permanent_mac", "path"}) == [("PermanentMACAddress", PATH + ":2", "permanent_mac")]
+    assert section.matches(Link(name="ens5", type="ether", mac="02:1d:6f:3a:8c:01")) is False
 
 
-def test_a_file_whose_other_keys_do_not_match_is_decided():
-    section = match("PermanentMACAddress=02:1d:6f:3a:8c:01", "Name=ens5")
-    assert section.undecidable(Link(name="eth0", type="ether")) == []
+def test_a_key_the_link_has_the_property_for_is_decided():
+    assert match("PermanentMACAddress=02:1d:6f:3a:8c:01", "Name=ens5").unknown_keys({"path"}) == []
 
 
 def test_negative_only_patterns_and_kind_are_decided_without_the_property():
-    assert match("Name=*", "Driver=!veth dummy").undecidable(Link(name="eth0")) == []
-    assert match("Name=ve-*", "Kind=veth").undecidable(Link(name="ve-web")) == []
+    assert match("Name=*", "Driver=!veth dummy").unknown_keys({"driver"}) == []
+    assert match("Name=ve-*", "Kind=veth").unknown_keys({"kind"}) == []
 
 
 def test_a_positive_driver_pattern_without_a_driver_cannot_be_decided():
-    assert match("Driver=ena ixgbevf vif").undecidable(Link(name="ens5", mac="02:00:00:00:00:01")) == [
-        ("Driver", PATH + ":2", "driver")]
+    assert match("Driver=ena ixgbevf vif").unknown_keys({"driver", "mac"}) == [("Driver", PATH + ":2", "driver")]

@@ -5,13 +5,12 @@
 
 from __future__ import annotations
 
-import gc
-
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ansible_collections.hostnet.networkd.plugins.module_utils._matching.facts import HostFacts
+from ansible_collections.hostnet.networkd.plugins.module_utils._matching.links import Link
 from ansible_collections.hostnet.networkd.plugins.module_utils._files.view import MemoryFileSystem, Symlink
-from ansible_collections.hostnet.networkd.plugins.module_utils._matching import network_files
 from ansible_collections.hostnet.networkd.plugins.module_utils._matching.network_files import (
     UNDECIDABLE_ATTRIBUTES,
     load_network_configuration,
@@ -36,7 +35,7 @@ LOCAL = "/usr/local/lib/systemd/network/"
 def governing(files, version=257, link=UPLINK, facts=None):
     fs = MemoryFileSystem(files)
     configuration = load_network_configuration(fs, version, facts or HostFacts(hostname="lab"))
-    found = configuration.governing_file(link)
+    found = configuration.governing_files([link])[0]
     return found.path if found else None, configuration
 
 
@@ -188,31 +187,51 @@ def test_link_claimed_by_networkd_itself_is_matched():
     assert governing({ETC + "10-up.network": network()}, 257, link=ours)[0] == ETC + "10-up.network"
 
 
-@settings(max_examples=200, deadline=None)
-@given(files=FILES, described=LINKS, version=VERSIONS)
-def test_undecided_files_are_those_before_the_governing_one_that_test_what_the_link_lacks(files, described, version):
-    fs = MemoryFileSystem({path: text.encode() for path, text in tree(files).items()})
-    configuration = load_network_configuration(fs, version, HostFacts(hostname="lab", virtualization="none"))
+def naive_undecided_lines(configuration, links, shown):
+    """undecided_lines() the slow way: every link against every file before the one that governs it."""
+    lines = {}
     loaded = configuration.loaded
-    for link in links_of(described):
+    for link in links:
         missing = {attribute for attribute in UNDECIDABLE_ATTRIBUTES if getattr(link, attribute) is None}
         governing = next((network for network in loaded if network.match.matches(link)), None)
-        before = loaded[:loaded.index(governing)] if governing is not None else loaded
-        naive = [(network, network.match.undecidable(link)) for network in before
-                 if network.match.tested_attributes() & missing and network.match.undecidable(link)]
-        assert configuration.undecided(link) == naive
+        for network in loaded[:loaded.index(governing)] if governing is not None else loaded:
+            unknown = network.match.unknown_keys(missing)
+            skipped = {key for key, _location, _attribute in unknown}
+            others = [network.match.key_test(key) for key in network.match._tested_keys() if key not in skipped]
+            if unknown and all(test(link) for test in others):
+                for key, location, attribute in unknown:
+                    lines.setdefault((location or network.path, key, attribute), []).append(link.name)
+    return {line: (len(names), names[:shown]) for line, names in lines.items()}
 
 
-def test_the_load_builds_the_file_index_while_the_cycle_collector_is_paused(monkeypatch):
-    states = []
-    real_build = network_files.NetworkConfiguration.build_index
+@settings(max_examples=300, deadline=None)
+@given(files=FILES, described=LINKS, version=VERSIONS, shown=st.integers(min_value=1, max_value=3))
+def test_undecided_lines_are_those_before_the_governing_file_that_test_what_a_link_lacks(files, described, version,
+                                                                                          shown):
+    fs = MemoryFileSystem({path: text.encode() for path, text in tree(files).items()})
+    configuration = load_network_configuration(fs, version, HostFacts(hostname="lab", virtualization="none"))
+    links = links_of(described)
+    found = configuration.undecided_lines(links, configuration.governing_files(links), shown)
+    assert found == naive_undecided_lines(configuration, links, shown)
+    assert list(found) == list(naive_undecided_lines(configuration, links, shown))     # the same order
 
-    def watched_build(configuration):
-        states.append(gc.isenabled())
-        return real_build(configuration)
 
-    monkeypatch.setattr(network_files.NetworkConfiguration, "build_index", watched_build)
-    fs = MemoryFileSystem({"/etc/systemd/network/10-uplink0.network": network()})
+def test_a_file_whose_other_keys_do_not_match_the_link_is_decided():
+    fs = MemoryFileSystem({ETC + "10-ens5.network": b"[Match]\nPermanentMACAddress=02:1d:6f:3a:8c:01\nName=ens5\n"})
     configuration = load_network_configuration(fs, 257, HostFacts())
-    assert states == [False] and gc.isenabled()
-    assert "_loaded_index" in vars(configuration)
+    links = [Link(name="eth0", type="ether"), Link(name="ens5", type="ether")]
+    assert configuration.undecided_lines(links, [None, None], 5) == {
+        (ETC + "10-ens5.network:2", "PermanentMACAddress", "permanent_mac"): (1, ["ens5"])}
+
+
+def test_a_line_after_the_file_that_governs_the_link_is_not_counted_for_it():
+    fs = MemoryFileSystem({ETC + "10-eth0.network": b"[Match]\nName=eth0\n",
+                           ETC + "20-pci.network": b"[Match]\nName=eth*\nPath=pci-*\n",
+                           ETC + "30-any-pci.network": b"[Match]\nPath=pci-*\n"})
+    configuration = load_network_configuration(fs, 257, HostFacts())
+    links = [Link(name="eth0"), Link(name="eth1"), Link(name="wlan0")]
+    governing = configuration.governing_files(links)
+    assert [network and network.path for network in governing] == [ETC + "10-eth0.network", None, None]
+    assert configuration.undecided_lines(links, governing, 5) == {
+        (ETC + "20-pci.network:3", "Path", "path"): (1, ["eth1"]),
+        (ETC + "30-any-pci.network:2", "Path", "path"): (2, ["eth1", "wlan0"])}

@@ -68,7 +68,7 @@ def test_a_second_plan_after_the_first_changes_nothing():
     after = OverlayFileSystem(view.fs, {path: change.after for path, change in changes.items()})
     configuration = load_network_configuration(after, 257, view.facts)
     planner = FixPlanner(after, 257, "modern", ["ipv4"], 1, DROPIN, "auto")
-    planner.plan_network(configuration.governing_file(UPLINK))
+    planner.plan_network(configuration.governing_files([UPLINK])[0])
     assert planner.changes() == []
 
 

@@ -8,7 +8,11 @@ from __future__ import annotations
 from hypothesis import given, settings
 
 from ansible_collections.hostnet.networkd.plugins.module_utils._matching.links import Link
-from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import collect_warnings, network_files_report
+from ansible_collections.hostnet.networkd.plugins.module_utils._report.audit import (
+    UNDECIDED_LINES_SHOWN,
+    collect_warnings,
+    network_files_report,
+)
 from ansible_collections.hostnet.networkd.tests.unit.plugins.module_utils._matching.test_index import (
     FILES,
     LINKS,
@@ -72,3 +76,17 @@ def test_a_match_that_cannot_be_decided_is_one_warning_per_line_however_many_lin
         "and 2 more): their udev ID_PATH is not known (links[].path); the file is taken not to match them",
         "/etc/systemd/network/20-mac.network:2: MACAddress= cannot be decided for 7 links (veth0, veth1, veth2, veth3, "
         "veth4 and 2 more): their MAC address is not known (links[].mac); the file is taken not to match them"]
+
+
+def test_more_undecidable_lines_of_one_key_than_are_shown_are_one_warning():
+    bare = [Link(name="veth%d" % number, ifindex=number + 2) for number in range(3)]
+    many = {"/etc/systemd/network/%02d-pci.network" % number: "[Match]\nPath=pci-0000:00:%02d.0\n" % number
+            for number in range(10, 10 + UNDECIDED_LINES_SHOWN + 2)}
+    many["/etc/systemd/network/05-veth0.network"] = "[Match]\nName=veth0\n"
+    assert collect_warnings(host(many, 257, links=bare), bare) == [
+        "12 [Match] lines with Path= cannot be decided for links whose udev ID_PATH is not known (links[].path), and "
+        "their files are taken not to match them: /etc/systemd/network/10-pci.network:2 for 2 links (veth1, veth2); "
+        "/etc/systemd/network/11-pci.network:2 for 2 links (veth1, veth2); /etc/systemd/network/12-pci.network:2 for 2 "
+        "links (veth1, veth2); and 9 more lines"]
+    few = dict(list(many.items())[:UNDECIDED_LINES_SHOWN])
+    assert len(collect_warnings(host(few, 257, links=bare), bare)) == UNDECIDED_LINES_SHOWN
