@@ -178,10 +178,12 @@ demo: lab $(LINK)
 
 ## The benchmarks -----------------------------------------------------------
 
-# Both parts hold the lab lock: Molecule runs and the timings must not share the machine.
+# Every part holds the lab lock: Molecule runs and the timings must not share the machine.
 bench: lab $(LINK)
 	$(MOLECULE_LOCK) env PYTHONPATH=$(LINK_ROOT) python benchmarks/library_scale.py
 	# The module as a user runs it (ansible localhost -m) beside ansible.builtin.ping (issue 19).
 	$(MOLECULE_LOCK) env PYTHONPATH=$(LINK_ROOT) python benchmarks/module_scale.py
+	# The module in process on [Match] shapes the generator of issue 19 does not write.
+	$(MOLECULE_LOCK) env PYTHONPATH=$(LINK_ROOT) python benchmarks/match_shapes.py
 	# The fleet part takes the lock per fleet size (its containers exist only while it holds it).
 	python benchmarks/fleet_bench.py --lock /tmp/hostnet-molecule.lock

@@ -278,3 +278,27 @@ def write_mixed_root(root, file_count, links, seed=0):
     files["/etc/sysctl.d/90-bench.conf"] = "net.ipv4.ip_forward = 1\nnet.ipv4.conf.veth*.forwarding = 0\n"
     write_tree(root, files)
     return file_count, dropin_count
+
+
+# [Match] shapes mixed_network_files() never writes, one per file, drawn from small alphabets so that
+# files repeat them, as hosts do: globs whose first character is a glob character, globs after a short
+# prefix, globs on Driver= and Path=, negated globs, and long lists of exact names.
+SHAPES = {
+    "suffix": lambda rng, links: "Name=*%s\n" % rng.choice(HEX),
+    "wildcard-first": lambda rng, links: "Name=?eth%s*\n" % rng.choice(HEX),
+    "class": lambda rng, links: "Name=veth[%s-f]*\n" % rng.choice(HEX),
+    "negated-glob": lambda rng, links: "Name=!*%s%s\n" % (rng.choice(HEX), rng.choice(HEX)),
+    "driver-glob": lambda rng, links: "Driver=*%s\n" % rng.choice(["net", "e", "core", "x"]),
+    "path-glob": lambda rng, links: "Path=*:%02x.0\n" % rng.randrange(32),
+    "name-lists": lambda rng, links: "Name=%s\n" % " ".join(rng.choice(links)["name"] for _name in range(50)),
+}
+HEX = "0123456789abcdef"
+
+
+def shaped_network_files(shape, file_count, links, seed=0):
+    """{in-root path: content}: ``file_count`` files in /etc whose [Match] has one of SHAPES, each with a forwarding key."""
+    rng = random.Random("shape-%s-%d-%d-%d" % (shape, file_count, len(links), seed))
+    candidates = [link for link in links if link["name"] != "lo"]
+    return {"%s/%02d-%s-%05d.network" % (ETC, rng.randrange(10, 90), shape, index):
+            "[Match]\n%s\n[Network]\n%s" % (SHAPES[shape](rng, candidates), _forwarding_lines(rng))
+            for index in range(file_count)}

@@ -33,6 +33,7 @@ from typing import List, NamedTuple
 from .links import normalize_mac
 from .match import tested_names
 
+
 def link_values(link, values, systemd_version):
     """The values of ``link`` that a selector on ``values`` tests (MACs normalised), as a tuple."""
     if values == "names":

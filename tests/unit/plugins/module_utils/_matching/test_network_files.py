@@ -206,8 +206,8 @@ def naive_undecided_lines(configuration, links, shown):
 
 @settings(max_examples=300, deadline=None)
 @given(files=FILES, described=LINKS, version=VERSIONS, shown=st.integers(min_value=1, max_value=3))
-def test_undecided_lines_are_those_before_the_governing_file_that_test_what_a_link_lacks(files, described, version,
-                                                                                          shown):
+def test_undecided_lines_are_those_before_the_governing_file_that_test_what_a_link_lacks(
+        files, described, version, shown):
     fs = MemoryFileSystem({path: text.encode() for path, text in tree(files).items()})
     configuration = load_network_configuration(fs, version, HostFacts(hostname="lab", virtualization="none"))
     links = links_of(described)
