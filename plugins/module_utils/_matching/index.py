@@ -46,7 +46,7 @@ def link_values(link, values, systemd_version):
     return () if value is None else (value,)
 
 
-_NOTHING = frozenset()
+_NOTHING = frozenset()     # no link: the answer of a key that passes or fails none, shared
 
 
 def _sure_to_fail(selector):
