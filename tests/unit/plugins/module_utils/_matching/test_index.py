@@ -112,6 +112,9 @@ def test_a_negation_is_counted_from_the_links_it_excludes_not_every_link():
 def test_a_key_many_files_repeat_is_tested_once_per_link(monkeypatch):
     links = [Link(name="eth%d" % number) for number in range(30)]
     files = {"/etc/systemd/network/%03d-ends-in-0.network" % number: b"[Match]\nName=*0\n" for number in range(200)}
+    # The same key beside another one: a combination of its own, whose Name=*0 is answered already.
+    files.update(("/etc/systemd/network/5%02d-e1000e.network" % number, b"[Match]\nName=*0\nDriver=e1000e\n")
+                 for number in range(20))
     files["/etc/systemd/network/999-rest.network"] = b"[Match]\nName=eth*\n"
     configuration = load_network_configuration(MemoryFileSystem(files), 257, HostFacts())
     tested = []
@@ -127,7 +130,7 @@ def test_a_key_many_files_repeat_is_tested_once_per_link(monkeypatch):
         "/etc/systemd/network/000-ends-in-0.network", "/etc/systemd/network/999-rest.network"]
     assert sorted(tested) == sorted(link.name for link in links)     # *0 is a glob no lookup decides
     index = LinkIndex(links, 257)
-    assert [index.matched_count(network.match) for network in configuration.loaded] == [3] * 200 + [30]
+    assert [index.matched_count(network.match) for network in configuration.loaded] == [3] * 200 + [0] * 20 + [30]
     assert len(tested) == 2 * len(links)
 
 
