@@ -136,14 +136,12 @@ class NetworkConfiguration:
 
     @cached_property
     def _attribute_tests(self):
-        """{Link attribute: ([positions in load order], [files])} of the loaded files whose [Match] tests
+        """{Link attribute: {position in load order: file}} of the loaded files whose [Match] tests
         that attribute positively, which a link may lack; most files test only Name=."""
         found = {}
         for position, network in enumerate(self.loaded):
             for attribute in network.match.tested_attributes():
-                positions, networks = found.setdefault(attribute, ([], []))
-                positions.append(position)
-                networks.append(network)
+                found.setdefault(attribute, {})[position] = network
         return found
 
     def undecided_lines(self, links, governing, shown):
@@ -180,8 +178,7 @@ class NetworkConfiguration:
                 for position in members]
         tests = {}
         for attribute in missing:
-            positions, networks = self._attribute_tests[attribute]
-            tests.update(zip(positions, networks))
+            tests.update(self._attribute_tests[attribute])
         index = LinkIndex([links[position] for position in members], self.systemd_version)
         by_end = sorted(range(len(members)), key=lambda member: ends[member], reverse=True)
         ahead = []      # the members governed after the file at hand (or not at all), in the order of ``links``

@@ -197,7 +197,8 @@ def naive_undecided_lines(configuration, links, shown):
         for network in loaded[:loaded.index(governing)] if governing is not None else loaded:
             unknown = network.match.unknown_keys(missing)
             skipped = {key for key, _location, _attribute in unknown}
-            others = [network.match.key_test(key) for key in network.match._tested_keys() if key not in skipped]
+            others = [network.match.key_test(selector.key) for selector in network.match.selectors()
+                      if selector.key not in skipped]
             if unknown and all(test(link) for test in others):
                 for key, location, attribute in unknown:
                     lines.setdefault((location or network.path, key, attribute), []).append(link.name)
